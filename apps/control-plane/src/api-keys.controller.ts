@@ -1,0 +1,37 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ZodPipe, openApiSchemaOf } from '@platform/http-api';
+import { CurrentOperator, type Operator } from '@platform/operator-auth';
+import { ApiKeysService, type CreateApiKeyInput, createApiKeySchema } from '@platform/tenant-auth';
+
+@ApiTags('api-keys')
+@ApiBearerAuth()
+@Controller('v1/tenants/:ref/api-keys')
+export class ApiKeysController {
+  constructor(private readonly keys: ApiKeysService) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Issue a tenant API key; the secret is shown in this answer only' })
+  @ApiBody({ schema: openApiSchemaOf(createApiKeySchema) })
+  issue(
+    @CurrentOperator() operator: Operator,
+    @Param('ref') ref: string,
+    @Body(new ZodPipe(createApiKeySchema)) input: CreateApiKeyInput,
+  ) {
+    return this.keys.issue(operator, ref, input);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Active API keys of a tenant (no secrets)' })
+  list(@Param('ref') ref: string) {
+    return this.keys.list(ref);
+  }
+
+  @Delete(':keyId')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Revoke an API key' })
+  revoke(@CurrentOperator() operator: Operator, @Param('ref') ref: string, @Param('keyId') keyId: string) {
+    return this.keys.revoke(operator, ref, keyId);
+  }
+}

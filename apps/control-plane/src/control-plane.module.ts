@@ -1,0 +1,29 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '@platform/audit';
+import { PlatformConfigModule } from '@platform/config';
+import { DatabaseModule } from '@platform/database';
+import { HealthEndpointsModule } from '@platform/observability';
+import { OperatorAuthModule } from '@platform/operator-auth';
+import { QueueModule } from '@platform/queue';
+import { TenancyModule } from '@platform/tenancy';
+import { ApiKeysModule } from '@platform/tenant-auth';
+import { ApiKeysController } from './api-keys.controller.js';
+import { AuditEventsController } from './audit-events.controller.js';
+import { JobsController } from './jobs.controller.js';
+import { OperatorTokensController } from './operator-tokens.controller.js';
+import { TenantsController } from './tenants.controller.js';
+
+@Module({
+  imports: [
+    PlatformConfigModule.forApp('control-plane'),
+    DatabaseModule,
+    QueueModule,
+    AuditModule,
+    OperatorAuthModule,
+    TenancyModule,
+    ApiKeysModule,
+    HealthEndpointsModule,
+  ],
+  controllers: [TenantsController, JobsController, ApiKeysController, OperatorTokensController, AuditEventsController],
+})
+export class ControlPlaneModule {}

@@ -1,0 +1,9 @@
+import { Module } from '@nestjs/common';
+import { PlatformConfigModule } from '@platform/config';
+import { DatabaseModule } from '@platform/database';
+import { EdgeModule } from '@platform/edge';
+import { TenantStoreModule } from '@platform/tenancy';
+import { QueueModule } from '@platform/queue';
+
+@Module({ imports: [PlatformConfigModule.forApp('edge'), DatabaseModule, QueueModule, TenantStoreModule, EdgeModule] })
+export class EdgeAppModule {}

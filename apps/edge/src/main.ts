@@ -1,0 +1,10 @@
+import 'reflect-metadata';
+import { loadConfigOrExit } from '@platform/config';
+import { passBodiesThrough } from '@platform/edge';
+import { createHttpApp, listen } from '@platform/http-api';
+import { EdgeAppModule } from './edge-app.module.js';
+
+const config = loadConfigOrExit('edge');
+const app = await createHttpApp(EdgeAppModule, { logLevel: config.app.logLevel });
+passBodiesThrough(app);
+await listen(app, config.edge.port, 'edge');

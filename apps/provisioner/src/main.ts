@@ -1,0 +1,8 @@
+import 'reflect-metadata';
+import { loadConfigOrExit } from '@platform/config';
+import { createHttpApp, listen } from '@platform/http-api';
+import { ProvisionerModule } from './provisioner.module.js';
+
+const config = loadConfigOrExit('provisioner');
+const app = await createHttpApp(ProvisionerModule, { logLevel: config.app.logLevel });
+await listen(app, config.provisioner.port, 'provisioner');

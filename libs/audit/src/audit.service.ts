@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import type { AuditEvent, Prisma } from '@platform/database';
+import type { Operator } from '@platform/operator-auth';
+import { AuditRepository } from './audit.repository.js';
+
+export interface AuditEventView {
+  id: string;
+  at: string;
+  actor: { id: string; name: string };
+  action: string;
+  target: { type: string; id: string };
+  requestId: string | null;
+  details: unknown;
+}
+
+export interface AuditPage {
+  items: AuditEventView[];
+  nextCursor: string | null;
+}
+
+@Injectable()
+export class AuditService {
+  constructor(private readonly audit: AuditRepository) {}
+
+  record(
+    tx: Prisma.TransactionClient,
+    operator: Operator,
+    action: string,
+    target: { type: string; id: string },
+    details?: Prisma.InputJsonValue,
+  ): Promise<void> {
+    return this.audit.append(tx, {
+      actorId: operator.id,
+      actorName: operator.name,
+      requestId: operator.requestId,
+      action,
+      targetType: target.type,
+      targetId: target.id,
+      details,
+    });
+  }
+
+  async list(query: { limit: number; cursor?: string; targetId?: string }): Promise<AuditPage> {
+    const cursor = query.cursor && /^\d+$/.test(query.cursor) ? BigInt(query.cursor) : undefined;
+    const rows = await this.audit.page({ limit: query.limit + 1, cursor, targetId: query.targetId });
+    const items = rows.slice(0, query.limit).map(toView);
+    const nextCursor = rows.length > query.limit ? items[items.length - 1]!.id : null;
+    return { items, nextCursor };
+  }
+}
+
+function toView(event: AuditEvent): AuditEventView {
+  return {
+    id: event.id.toString(),
+    at: event.at.toISOString(),
+    actor: { id: event.actorId, name: event.actorName },
+    action: event.action,
+    target: { type: event.targetType, id: event.targetId },
+    requestId: event.requestId,
+    details: event.details ?? null,
+  };
+}

@@ -1,0 +1,102 @@
+import { z } from 'zod';
+
+export type AppName = 'control-plane' | 'provisioner' | 'edge' | 'counter' | 'data-api';
+
+const APPS_BEHIND_EDGE: readonly AppName[] = ['edge', 'counter', 'data-api'];
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65_535).default(fallback);
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')
+    .default('postgresql://postgres@127.0.0.1:5432/platform'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
+  QUEUE_PREFIX: z.string().regex(/^[a-zA-Z0-9_-]{1,32}$/).default('platform'),
+  PLATFORM_DOMAIN: z
+    .string()
+    .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, 'must be a lowercase DNS name')
+    .default('localhost'),
+  ASSET_DIR: z.string().min(1).default('var/assets'),
+  CONTROL_PLANE_PORT: port(3000),
+  EDGE_PORT: port(8080),
+  EDGE_PUBLIC_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  COUNTER_PORT: port(3001),
+  DATA_API_PORT: port(3002),
+  PROVISIONER_PORT: port(3003),
+  COUNTER_URL: z.url().default('http://127.0.0.1:3001'),
+  DATA_API_URL: z.url().default('http://127.0.0.1:3002'),
+  ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+  EDGE_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  PROVISIONING_TARGET: z.enum(['local', 'pulumi']).default('local'),
+  PROVISIONER_CONCURRENCY: positiveInt(8),
+  PROVISIONER_MAX_ATTEMPTS: positiveInt(5),
+  PROVISIONER_BACKOFF_MS: positiveInt(1_000),
+  PROVISIONER_LOCK_MS: positiveInt(30_000),
+  RECONCILE_INTERVAL_MS: positiveInt(15_000),
+  EDGE_ROUTE_CACHE_MS: positiveInt(30_000),
+  BODY_LIMIT_BYTES: positiveInt(512 * 1024),
+});
+
+type Env = z.infer<typeof envSchema>;
+
+function toConfig(env: Env, signingSecret: string) {
+  return {
+    app: { env: env.NODE_ENV, logLevel: env.LOG_LEVEL },
+    database: { url: env.DATABASE_URL },
+    redis: { url: env.REDIS_URL, prefix: env.QUEUE_PREFIX },
+    platform: { domain: env.PLATFORM_DOMAIN, edgePublicPort: env.EDGE_PUBLIC_PORT ?? env.EDGE_PORT },
+    assets: { dir: env.ASSET_DIR },
+    controlPlane: { port: env.CONTROL_PLANE_PORT, adminToken: env.ADMIN_TOKEN, bodyLimitBytes: env.BODY_LIMIT_BYTES },
+    provisioner: {
+      port: env.PROVISIONER_PORT,
+      target: env.PROVISIONING_TARGET,
+      concurrency: env.PROVISIONER_CONCURRENCY,
+      maxAttempts: env.PROVISIONER_MAX_ATTEMPTS,
+      backoffMs: env.PROVISIONER_BACKOFF_MS,
+      lockMs: env.PROVISIONER_LOCK_MS,
+      reconcileIntervalMs: env.RECONCILE_INTERVAL_MS,
+    },
+    edge: {
+      port: env.EDGE_PORT,
+      signingSecret,
+      routeCacheMs: env.EDGE_ROUTE_CACHE_MS,
+      counterUrl: env.COUNTER_URL,
+      dataApiUrl: env.DATA_API_URL,
+    },
+    counter: { port: env.COUNTER_PORT },
+    dataApi: { port: env.DATA_API_PORT },
+  };
+}
+
+export type PlatformConfig = ReturnType<typeof toConfig>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment once; every bad variable is named in one error so a boot fails with the full list. */
+export function parseConfig(app: AppName, source: NodeJS.ProcessEnv = process.env): Readonly<PlatformConfig> {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const secret = parsed.data.EDGE_SIGNING_SECRET;
+  if (!secret && APPS_BEHIND_EDGE.includes(app)) {
+    throw new ConfigError([`EDGE_SIGNING_SECRET: required by ${app} (the edge signs the tenant it resolved with it)`]);
+  }
+  return deepFreeze(toConfig(parsed.data, secret ?? ''));
+}
+
+function deepFreeze<T extends object>(value: T): Readonly<T> {
+  for (const child of Object.values(value)) {
+    if (child && typeof child === 'object') deepFreeze(child);
+  }
+  return Object.freeze(value);
+}

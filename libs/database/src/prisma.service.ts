@@ -1,0 +1,15 @@
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
+import { PrismaClient } from './generated/client.js';
+
+@Injectable()
+export class PrismaService extends PrismaClient implements OnModuleDestroy {
+  constructor(@Inject(PLATFORM_CONFIG) config: PlatformConfig) {
+    super({ adapter: new PrismaPg({ connectionString: config.database.url, max: 10 }) });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.$disconnect();
+  }
+}

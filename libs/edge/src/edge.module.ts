@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { ASSET_STORE, LocalAssetStore } from '@platform/branding';
+import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
+import { HealthModule } from '@platform/observability';
+import { RouteResolverModule } from '@platform/routing';
+import { EdgeController } from './edge.controller.js';
+import { EdgePagesService } from './edge-pages.service.js';
+import { WorkloadProxy } from './workload.proxy.js';
+
+@Module({
+  imports: [RouteResolverModule, HealthModule],
+  controllers: [EdgeController],
+  providers: [
+    EdgePagesService,
+    WorkloadProxy,
+    {
+      provide: ASSET_STORE,
+      inject: [PLATFORM_CONFIG],
+      useFactory: (config: PlatformConfig) => new LocalAssetStore(config.assets.dir),
+    },
+  ],
+})
+export class EdgeModule {}

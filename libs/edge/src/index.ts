@@ -1,0 +1,2 @@
+export * from './edge.module.js';
+export * from './edge-server.js';

@@ -1,0 +1,32 @@
+import type { ErrorCode } from '@platform/errors';
+
+export function httpStatusOf(code: ErrorCode): number {
+  switch (code) {
+    case 'ValidationFailed':
+      return 400;
+    case 'InvalidBranding':
+      return 422;
+    case 'Unauthenticated':
+      return 401;
+    case 'Forbidden':
+      return 403;
+    case 'TenantNotFound':
+    case 'JobNotFound':
+    case 'ApiKeyNotFound':
+      return 404;
+    case 'SlugTaken':
+    case 'DomainTaken':
+    case 'IdempotencyKeyReused':
+    case 'TenantDeleted':
+    case 'InvalidTransition':
+      return 409;
+    case 'NotImplemented':
+      return 501;
+    case 'DependencyUnavailable':
+      return 503;
+    default: {
+      const unmapped: never = code;
+      throw new Error(`Unmapped error code ${String(unmapped)}`);
+    }
+  }
+}

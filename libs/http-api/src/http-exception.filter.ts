@@ -1,0 +1,78 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { FastifyReply } from 'fastify';
+import { isDomainError } from '@platform/errors';
+import { httpStatusOf } from './http-error.mapping.js';
+
+export interface ErrorBody {
+  error: string;
+  message: string;
+  details?: unknown;
+}
+
+/** Fastify's own errors for bad requests, answered with our error shape instead of its default. */
+const FASTIFY_ERRORS: Record<string, { status: number; error: string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, error: 'PayloadTooLarge' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, error: 'UnsupportedMediaType' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, error: 'ValidationFailed' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, error: 'BadRequest' },
+};
+
+/** One place that turns any thrown error into `{ error, message, details }` and a status. */
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpError');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const { status, body } = this.toResponse(exception);
+    void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
+  }
+
+  private toResponse(exception: unknown): { status: number; body: ErrorBody } {
+    if (isDomainError(exception)) {
+      const body: ErrorBody = { error: exception.code, message: exception.message };
+      if (exception.details !== undefined) body.details = exception.details;
+      return { status: httpStatusOf(exception.code), body };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      return { status, body: { error: errorNameOf(status), message: messageOf(exception) } };
+    }
+    const fastifyError = exception as { code?: string; statusCode?: number; message?: string };
+    const known = fastifyError.code ? FASTIFY_ERRORS[fastifyError.code] : undefined;
+    if (known) return { status: known.status, body: { error: known.error, message: fastifyError.message ?? '' } };
+    if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+      return {
+        status: fastifyError.statusCode,
+        body: { error: errorNameOf(fastifyError.statusCode), message: fastifyError.message ?? 'Bad request' },
+      };
+    }
+    const errorId = randomUUID();
+    this.logger.error(`Unhandled error ${errorId}`, (exception as Error)?.stack ?? String(exception));
+    return { status: 500, body: { error: 'InternalError', message: 'Unexpected error', details: { errorId } } };
+  }
+}
+
+function messageOf(exception: HttpException): string {
+  const response = exception.getResponse();
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  return Array.isArray(message) ? message.join('; ') : String(message ?? exception.message);
+}
+
+function errorNameOf(status: number): string {
+  const names: Record<number, string> = {
+    400: 'BadRequest',
+    401: 'Unauthenticated',
+    403: 'Forbidden',
+    404: 'NotFound',
+    405: 'MethodNotAllowed',
+    409: 'Conflict',
+    413: 'PayloadTooLarge',
+    415: 'UnsupportedMediaType',
+    429: 'TooManyRequests',
+    503: 'ServiceUnavailable',
+  };
+  return names[status] ?? 'HttpError';
+}

@@ -1,0 +1,5 @@
+export * from './http-app.factory.js';
+export * from './http-error.mapping.js';
+export * from './http-exception.filter.js';
+export * from './openapi.js';
+export * from './zod-body.pipe.js';

@@ -1,0 +1,2 @@
+export * from './health.service.js';
+export * from './observability.module.js';

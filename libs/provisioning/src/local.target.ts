@@ -1,0 +1,80 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ASSET_STORE, type AssetStore, buildBrandingBundle } from '@platform/branding';
+import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
+import { PrismaService, databaseNameOf } from '@platform/database';
+import { type DesiredRoute, RouteEventsPublisher, RoutesRepository } from '@platform/routing';
+import type { TenantSpec } from '@platform/tenancy';
+import type { ConvergeResult, ProvisioningTarget } from './provisioning-target.js';
+import { tenantDatabaseNames } from './tenant-database.js';
+import { TenantDatabaseRepository } from './tenant-database.repository.js';
+
+export interface LocalTenantPlan {
+  database: ReturnType<typeof tenantDatabaseNames>;
+  bundle: ReturnType<typeof buildBrandingBundle>;
+  routes: DesiredRoute[];
+}
+
+/** Pure: what must exist on this machine for a spec. */
+export function planLocalTenant(spec: TenantSpec, platformDomain: string, databaseName: string): LocalTenantPlan {
+  const bundle = buildBrandingBundle({ slug: spec.slug, displayName: spec.displayName, branding: spec.branding });
+  const hostnames = [`${spec.slug}.${platformDomain}`, ...spec.domains];
+  return {
+    database: tenantDatabaseNames(spec.slug, databaseName),
+    bundle,
+    routes: hostnames.map((hostname) => ({
+      hostname,
+      slug: spec.slug,
+      state: spec.state === 'suspended' ? 'suspended' : 'active',
+      landingAsset: bundle.landingPage.name,
+      suspendedAsset: bundle.suspendedPage.name,
+    })),
+  };
+}
+
+/**
+ * Tenants on this machine: a Postgres schema and role, branding files in the local asset store,
+ * and rows in the routing table the edge reads. Assets are content-addressed and written first,
+ * so routes never point at a file that is not there; schema, role and routes commit together.
+ */
+@Injectable()
+export class LocalTarget implements ProvisioningTarget {
+  readonly name = 'local';
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly database: TenantDatabaseRepository,
+    private readonly routes: RoutesRepository,
+    private readonly routeEvents: RouteEventsPublisher,
+    @Inject(ASSET_STORE) private readonly assets: AssetStore,
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
+  ) {}
+
+  async converge(spec: TenantSpec): Promise<ConvergeResult> {
+    const plan = planLocalTenant(spec, this.config.platform.domain, databaseNameOf(this.config.database.url));
+    for (const asset of plan.bundle.assets) await this.assets.put(spec.tenantId, asset);
+    const changed = await this.prisma.$transaction(async (tx) => {
+      await this.database.ensure(tx, plan.database);
+      return this.routes.replaceForTenant(tx, spec.tenantId, plan.routes);
+    });
+    await this.routeEvents.publish(changed);
+    const hostnames = plan.routes.map((route) => route.hostname).join(', ');
+    return {
+      conditions: [
+        { type: 'Provisioned', status: 'True', reason: 'SchemaReady', message: `Schema ${plan.database.schema} and its role exist` },
+        { type: 'DnsReady', status: 'True', reason: 'Routed', message: `Routed: ${hostnames}` },
+        { type: 'WorkloadsReady', status: 'True', reason: 'SharedWorkloads', message: 'Served by this machine\'s counter and data API' },
+      ],
+    };
+  }
+
+  async teardown(spec: TenantSpec): Promise<void> {
+    const names = tenantDatabaseNames(spec.slug, databaseNameOf(this.config.database.url));
+    const changed = await this.prisma.$transaction(async (tx) => {
+      const removed = await this.routes.removeForTenant(tx, spec.tenantId);
+      await this.database.drop(tx, names);
+      return removed;
+    });
+    await this.routeEvents.publish(changed);
+    await this.assets.removeAll(spec.tenantId);
+  }
+}

@@ -1,0 +1,42 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { ASSET_STORE, LocalAssetStore } from '@platform/branding';
+import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
+import { RoutingModule } from '@platform/routing';
+import { LocalTarget } from './local.target.js';
+import { ProvisionTenantService } from './provision-tenant.service.js';
+import { PROVISIONING_TARGET } from './provisioning-target.js';
+import { ProvisioningWorker } from './provisioning.worker.js';
+import { ReconcilerService } from './reconciler.service.js';
+import { TenantDatabaseRepository } from './tenant-database.repository.js';
+
+function selectTarget(config: PlatformConfig, local: LocalTarget): LocalTarget {
+  if (config.provisioner.target === 'local') return local;
+  throw new Error(
+    'PROVISIONING_TARGET=pulumi is not available in this build yet; use PROVISIONING_TARGET=local (the default).',
+  );
+}
+
+@Module({})
+export class ProvisioningModule {
+  /** The worker side: target, use case, BullMQ worker and reconciler. */
+  static forWorker(): DynamicModule {
+    return {
+      module: ProvisioningModule,
+      imports: [RoutingModule],
+      providers: [
+        TenantDatabaseRepository,
+        LocalTarget,
+        {
+          provide: ASSET_STORE,
+          inject: [PLATFORM_CONFIG],
+          useFactory: (config: PlatformConfig) => new LocalAssetStore(config.assets.dir),
+        },
+        { provide: PROVISIONING_TARGET, inject: [PLATFORM_CONFIG, LocalTarget], useFactory: selectTarget },
+        ProvisionTenantService,
+        ProvisioningWorker,
+        ReconcilerService,
+      ],
+      exports: [ProvisionTenantService, ReconcilerService],
+    };
+  }
+}

@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import { type Prisma, quoteIdent } from '@platform/database';
+import type { TenantDatabaseNames } from './tenant-database.js';
+
+/** DDL for a tenant's own schema and role. Runs in the caller's transaction: all of it or none. */
+@Injectable()
+export class TenantDatabaseRepository {
+  async ensure(tx: Prisma.TransactionClient, names: TenantDatabaseNames): Promise<void> {
+    const role = quoteIdent(names.role);
+    const schema = quoteIdent(names.schema);
+    const existing = await tx.$queryRaw<{ found: number }[]>`SELECT 1 AS found FROM pg_roles WHERE rolname = ${names.role}`;
+    if (existing.length === 0) {
+      await tx.$executeRawUnsafe(`CREATE ROLE ${role} NOLOGIN NOINHERIT`);
+    }
+    // The platform's own user switches to the tenant role per request (SET ROLE), so it must be a member.
+    await tx.$executeRawUnsafe(`GRANT ${role} TO CURRENT_USER`);
+    await tx.$executeRawUnsafe(`CREATE SCHEMA IF NOT EXISTS ${schema} AUTHORIZATION ${role}`);
+    await tx.$executeRawUnsafe(`ALTER SCHEMA ${schema} OWNER TO ${role}`);
+    await tx.$executeRawUnsafe(`REVOKE ALL ON SCHEMA ${schema} FROM PUBLIC`);
+  }
+
+  async drop(tx: Prisma.TransactionClient, names: TenantDatabaseNames): Promise<void> {
+    await tx.$executeRawUnsafe(`DROP SCHEMA IF EXISTS ${quoteIdent(names.schema)} CASCADE`);
+    await tx.$executeRawUnsafe(`DROP ROLE IF EXISTS ${quoteIdent(names.role)}`);
+  }
+
+  /** Session-free lock scoped to the transaction: released on commit, rollback or a dropped connection. */
+  async tryLockTenant(tx: Prisma.TransactionClient, tenantId: string): Promise<boolean> {
+    const rows = await tx.$queryRaw<{ locked: boolean }[]>`
+      SELECT pg_try_advisory_xact_lock(hashtextextended(${tenantId}, 0)) AS locked`;
+    return rows[0]?.locked === true;
+  }
+}

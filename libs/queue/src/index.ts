@@ -1,0 +1,4 @@
+export * from './provisioning-job.contract.js';
+export * from './provisioning.queue.js';
+export * from './queue.module.js';
+export * from './redis-connection.js';

@@ -1,0 +1,4 @@
+export * from './route-events.js';
+export * from './route-resolver.js';
+export * from './routes.repository.js';
+export * from './routing.module.js';

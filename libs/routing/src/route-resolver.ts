@@ -1,0 +1,69 @@
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
+import type { Route } from '@platform/database';
+import { TenantsRepository } from '@platform/tenancy';
+import { RoutesRepository } from './routes.repository.js';
+import { subscribeToRouteEvents } from './route-events.js';
+
+export type Resolution =
+  | { kind: 'routed'; route: Route }
+  | { kind: 'not-ready'; slug: string; displayName: string }
+  | { kind: 'platform' }
+  | { kind: 'unknown'; hostname: string };
+
+interface CacheEntry {
+  resolution: Resolution;
+  expiresAt: number;
+}
+
+const MAX_ENTRIES = 50_000;
+
+/** Host header → tenant, from the routing table, cached per edge and dropped when routes change. */
+@Injectable()
+export class RouteResolver implements OnModuleDestroy {
+  private readonly cache = new Map<string, CacheEntry>();
+  private readonly subscriber: Redis;
+
+  constructor(
+    private readonly routes: RoutesRepository,
+    private readonly tenants: TenantsRepository,
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
+  ) {
+    this.subscriber = subscribeToRouteEvents(config, (hostnames) => {
+      for (const hostname of hostnames) this.cache.delete(hostname);
+    });
+  }
+
+  async resolve(hostHeader: string | undefined): Promise<Resolution> {
+    const hostname = normaliseHost(hostHeader);
+    const cached = this.cache.get(hostname);
+    if (cached && cached.expiresAt > Date.now()) return cached.resolution;
+    const resolution = await this.lookup(hostname);
+    if (this.cache.size >= MAX_ENTRIES) this.cache.clear();
+    this.cache.set(hostname, { resolution, expiresAt: Date.now() + this.config.edge.routeCacheMs });
+    return resolution;
+  }
+
+  private async lookup(hostname: string): Promise<Resolution> {
+    const domain = this.config.platform.domain;
+    if (hostname === domain) return { kind: 'platform' };
+    const route = await this.routes.findByHostname(hostname);
+    if (route) return { kind: 'routed', route };
+    const slug = hostname.endsWith(`.${domain}`) ? hostname.slice(0, -domain.length - 1) : null;
+    if (!slug || slug.includes('.')) return { kind: 'unknown', hostname };
+    const tenant = await this.tenants.findBySlug(slug);
+    if (!tenant || tenant.desiredState === 'deleted') return { kind: 'unknown', hostname };
+    return { kind: 'not-ready', slug, displayName: tenant.displayName };
+  }
+
+  onModuleDestroy(): void {
+    this.subscriber.disconnect();
+  }
+}
+
+export function normaliseHost(hostHeader: string | undefined): string {
+  const host = (hostHeader ?? '').trim().toLowerCase();
+  const withoutPort = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.replace(/:\d+$/, '');
+  return withoutPort.replace(/\.$/, '');
+}

@@ -1,0 +1,278 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { z } from 'zod';
+import { AuditService } from '@platform/audit';
+import { validateLogo } from '@platform/branding';
+import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
+import { type DesiredState, type Prisma, PrismaService, type Tenant, type TenantPhase } from '@platform/database';
+import { DomainError } from '@platform/errors';
+import { ZodPipe } from '@platform/http-api';
+import type { Operator } from '@platform/operator-auth';
+import { ProvisioningQueue, provisioningJobId } from '@platform/queue';
+import { IdempotencyRepository } from './idempotency.repository.js';
+import { ProvisioningJobsRepository } from './provisioning-jobs.repository.js';
+import type { BrandingSpec, CreateTenantInput, PatchTenantInput } from './tenant-spec.js';
+import { type JobView, type TenantView, toJobView, toTenantView } from './tenant.view.js';
+import { type TenantChange, TenantsRepository, isUniqueViolation } from './tenants.repository.js';
+
+export const TENANT_PHASES = [
+  'Pending',
+  'Provisioning',
+  'Ready',
+  'Failed',
+  'Suspended',
+  'Deleting',
+  'Deleted',
+] as const satisfies readonly TenantPhase[];
+
+export const listTenantsQuerySchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: z.uuid().optional(),
+    phase: z.enum(TENANT_PHASES).optional(),
+  })
+  .strict();
+export type ListTenantsQuery = z.infer<typeof listTenantsQuerySchema>;
+
+export const idempotencyKeySchema = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,200}$/, 'must be 1-200 visible ASCII characters')
+  .optional();
+
+export interface TenantPage {
+  items: TenantView[];
+  nextCursor: string | null;
+}
+
+@Injectable()
+export class TenantsService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly tenants: TenantsRepository,
+    private readonly jobs: ProvisioningJobsRepository,
+    private readonly idempotency: IdempotencyRepository,
+    private readonly audit: AuditService,
+    private readonly queue: ProvisioningQueue,
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
+  ) {}
+
+  async create(operator: Operator, input: CreateTenantInput, rawIdempotencyKey?: string): Promise<TenantView> {
+    const idempotencyKey = new ZodPipe(idempotencyKeySchema, 'Idempotency-Key header').transform(rawIdempotencyKey);
+    const requestHash = createHash('sha256').update(canonicalJson(input)).digest('hex');
+    if (idempotencyKey) {
+      const replay = await this.replay(operator, idempotencyKey, requestHash);
+      if (replay) return replay;
+    }
+    const domains = input.domains ?? [];
+    this.checkBranding(input.branding);
+    this.checkDomainsOffPlatform(domains);
+    if (await this.tenants.slugExists(input.slug)) throw slugTaken(input.slug);
+    await this.checkDomainsFree(domains);
+
+    let tenant: Tenant;
+    try {
+      tenant = await this.prisma.$transaction(async (tx) => {
+        const created = await this.tenants.create(tx, {
+          slug: input.slug,
+          displayName: input.displayName,
+          tier: input.tier,
+          branding: input.branding as Prisma.InputJsonValue,
+          domains,
+        });
+        await this.recordChange(tx, operator, created, 'tenant.create', { slug: input.slug, tier: input.tier, domains });
+        if (idempotencyKey) {
+          const body = toTenantView(created, this.config.platform) as unknown as Prisma.InputJsonValue;
+          await this.idempotency.save(tx, { actorId: operator.id, key: idempotencyKey, requestHash, status: 202, body });
+        }
+        return created;
+      });
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      // Lost a race: a concurrent request with the same key, slug or domain committed first.
+      if (idempotencyKey) {
+        const replay = await this.replay(operator, idempotencyKey, requestHash);
+        if (replay) return replay;
+      }
+      if (await this.tenants.slugExists(input.slug)) throw slugTaken(input.slug);
+      await this.checkDomainsFree(domains);
+      throw error;
+    }
+    await this.queue.enqueue('provision', tenant.id, tenant.generation);
+    return toTenantView(tenant, this.config.platform);
+  }
+
+  async list(query: ListTenantsQuery): Promise<TenantPage> {
+    const rows = await this.tenants.page({ limit: query.limit + 1, cursor: query.cursor, phase: query.phase });
+    const items = rows.slice(0, query.limit).map((tenant) => toTenantView(tenant, this.config.platform));
+    return { items, nextCursor: rows.length > query.limit ? items[items.length - 1]!.id : null };
+  }
+
+  async get(ref: string): Promise<TenantView> {
+    return toTenantView(await this.find(ref), this.config.platform);
+  }
+
+  async update(operator: Operator, ref: string, patch: PatchTenantInput): Promise<TenantView> {
+    const tenant = this.requireLive(await this.find(ref));
+    if (patch.branding) this.checkBranding(patch.branding);
+    if (patch.domains) {
+      this.checkDomainsOffPlatform(patch.domains);
+      await this.checkDomainsFree(patch.domains, tenant.id);
+    }
+    const change: TenantChange = {
+      ...patch,
+      branding: patch.branding as Prisma.InputJsonValue | undefined,
+      phase: tenant.desiredState === 'suspended' ? tenant.phase : 'Pending',
+    };
+    return this.applyChange(operator, tenant, change, 'tenant.update', patch as Prisma.InputJsonValue);
+  }
+
+  suspend(operator: Operator, ref: string): Promise<TenantView> {
+    return this.changeDesiredState(operator, ref, 'suspended', 'tenant.suspend');
+  }
+
+  resume(operator: Operator, ref: string): Promise<TenantView> {
+    return this.changeDesiredState(operator, ref, 'active', 'tenant.resume');
+  }
+
+  async offboard(operator: Operator, ref: string): Promise<TenantView> {
+    const tenant = await this.find(ref);
+    if (tenant.desiredState === 'deleted') return toTenantView(tenant, this.config.platform);
+    return this.applyChange(operator, tenant, { desiredState: 'deleted', phase: 'Deleting' }, 'tenant.delete');
+  }
+
+  async jobsOf(ref: string): Promise<{ items: JobView[] }> {
+    const tenant = await this.find(ref);
+    return { items: (await this.jobs.listForTenant(tenant.id, 100)).map(toJobView) };
+  }
+
+  async job(jobId: string): Promise<JobView> {
+    const job = await this.jobs.findById(jobId);
+    if (!job) throw new DomainError('JobNotFound', `No provisioning job ${jobId}`);
+    return toJobView(job);
+  }
+
+  async find(ref: string): Promise<Tenant> {
+    const tenant = await this.tenants.findByRef(ref);
+    if (!tenant) throw new DomainError('TenantNotFound', `No tenant with id or slug "${ref}"`);
+    return tenant;
+  }
+
+  requireLive(tenant: Tenant): Tenant {
+    if (tenant.desiredState === 'deleted') {
+      throw new DomainError('TenantDeleted', `Tenant ${tenant.slug} is being or has been offboarded`);
+    }
+    return tenant;
+  }
+
+  private async changeDesiredState(
+    operator: Operator,
+    ref: string,
+    desiredState: DesiredState,
+    action: string,
+  ): Promise<TenantView> {
+    const tenant = this.requireLive(await this.find(ref));
+    if (tenant.desiredState === desiredState) return toTenantView(tenant, this.config.platform);
+    return this.applyChange(operator, tenant, { desiredState, phase: 'Pending' }, action);
+  }
+
+  private async applyChange(
+    operator: Operator,
+    tenant: Tenant,
+    change: TenantChange,
+    action: string,
+    details?: Prisma.InputJsonValue,
+  ): Promise<TenantView> {
+    const changed = await this.prisma
+      .$transaction(async (tx) => {
+        const updated = await this.tenants.change(tx, tenant.id, change);
+        await this.recordChange(tx, operator, updated, action, details);
+        return updated;
+      })
+      .catch(async (error: unknown) => {
+        if (isUniqueViolation(error) && change.domains) await this.checkDomainsFree(change.domains, tenant.id);
+        throw error;
+      });
+    const jobName = changed.desiredState === 'deleted' ? 'deprovision' : 'provision';
+    await this.queue.enqueue(jobName, changed.id, changed.generation);
+    return toTenantView(changed, this.config.platform);
+  }
+
+  private async recordChange(
+    tx: Prisma.TransactionClient,
+    operator: Operator,
+    tenant: Tenant,
+    action: string,
+    details?: Prisma.InputJsonValue,
+  ): Promise<void> {
+    await this.jobs.create(tx, {
+      id: provisioningJobId(tenant.id, tenant.generation),
+      tenantId: tenant.id,
+      generation: tenant.generation,
+      kind: tenant.desiredState === 'deleted' ? 'deprovision' : 'provision',
+      requestedBy: operator.name,
+    });
+    await this.audit.record(tx, operator, action, { type: 'tenant', id: tenant.id }, {
+      generation: tenant.generation,
+      ...(details && typeof details === 'object' && !Array.isArray(details) ? stripLogo(details as Prisma.InputJsonObject) : {}),
+    });
+  }
+
+  private async replay(operator: Operator, key: string, requestHash: string): Promise<TenantView | null> {
+    const record = await this.idempotency.find(operator.id, key);
+    if (!record) return null;
+    if (record.requestHash !== requestHash) {
+      throw new DomainError(
+        'IdempotencyKeyReused',
+        'This Idempotency-Key was already used with a different request body',
+        { idempotencyKey: key },
+      );
+    }
+    return record.body as unknown as TenantView;
+  }
+
+  private checkBranding(branding: BrandingSpec): void {
+    if (branding.logo) validateLogo(branding.logo);
+  }
+
+  private checkDomainsOffPlatform(domains: string[]): void {
+    const platformDomain = this.config.platform.domain;
+    const onPlatform = domains.filter((domain) => domain === platformDomain || domain.endsWith(`.${platformDomain}`));
+    if (onPlatform.length) {
+      throw new DomainError('ValidationFailed', 'Custom domains must be outside the platform domain', {
+        domains: onPlatform,
+        platformDomain,
+      });
+    }
+  }
+
+  private async checkDomainsFree(domains: string[], ownTenantId?: string): Promise<void> {
+    const taken = (await this.tenants.domainOwners(domains)).filter((owner) => owner.tenantId !== ownTenantId);
+    if (taken.length) {
+      throw new DomainError('DomainTaken', 'A domain is already used by another tenant', {
+        domains: taken.map((owner) => owner.hostname),
+      });
+    }
+  }
+}
+
+function slugTaken(slug: string): DomainError {
+  return new DomainError('SlugTaken', `The slug "${slug}" is already taken`, { slug });
+}
+
+function stripLogo(details: Prisma.InputJsonObject): Prisma.InputJsonObject {
+  const branding = details.branding as { logo?: unknown } | undefined;
+  if (!branding?.logo) return details;
+  return { ...details, branding: { ...branding, logo: '(logo updated)' } };
+}
+
+/** Key order must not change the hash of an idempotent request. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, child]) => child !== undefined)
+      .sort(([a], [b]) => a.localeCompare(b));
+    return `{${entries.map(([key, child]) => `${JSON.stringify(key)}:${canonicalJson(child)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

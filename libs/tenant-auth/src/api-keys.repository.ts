@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+import { type ApiKey, type Prisma, PrismaService } from '@platform/database';
+
+@Injectable()
+export class ApiKeysRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  create(
+    tx: Prisma.TransactionClient,
+    tenantId: string,
+    key: { name: string; prefix: string; keyHash: string },
+  ): Promise<ApiKey> {
+    return tx.apiKey.create({ data: { tenantId, ...key } });
+  }
+
+  listActive(tenantId: string): Promise<ApiKey[]> {
+    return this.prisma.apiKey.findMany({ where: { tenantId, revokedAt: null }, orderBy: { createdAt: 'asc' } });
+  }
+
+  findActive(tenantId: string, keyId: string): Promise<ApiKey | null> {
+    return this.prisma.apiKey.findFirst({ where: { tenantId, id: keyId, revokedAt: null } });
+  }
+
+  async revoke(tx: Prisma.TransactionClient, tenantId: string, keyId: string): Promise<void> {
+    await tx.apiKey.updateMany({ where: { tenantId, id: keyId }, data: { revokedAt: new Date() } });
+  }
+
+  findActiveByHash(tenantId: string, keyHash: string): Promise<ApiKey | null> {
+    return this.prisma.apiKey.findFirst({ where: { tenantId, keyHash, revokedAt: null } });
+  }
+}

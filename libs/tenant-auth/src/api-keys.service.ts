@@ -1,0 +1,67 @@
+import { Injectable } from '@nestjs/common';
+import { z } from 'zod';
+import { AuditService } from '@platform/audit';
+import { type ApiKey, PrismaService } from '@platform/database';
+import { DomainError } from '@platform/errors';
+import type { Operator } from '@platform/operator-auth';
+import { issueSecret } from '@platform/secrets';
+import { TenantsService } from '@platform/tenancy';
+import { ApiKeysRepository } from './api-keys.repository.js';
+
+export const createApiKeySchema = z.object({ name: z.string().trim().min(1).max(100) }).strict();
+export type CreateApiKeyInput = z.infer<typeof createApiKeySchema>;
+
+export interface ApiKeyView {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: string;
+}
+
+export interface IssuedApiKey extends ApiKeyView {
+  key: string;
+}
+
+@Injectable()
+export class ApiKeysService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly keys: ApiKeysRepository,
+    private readonly tenants: TenantsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** The secret is in this answer only; Postgres keeps its hash. */
+  async issue(operator: Operator, tenantRef: string, input: CreateApiKeyInput): Promise<IssuedApiKey> {
+    const tenant = this.tenants.requireLive(await this.tenants.find(tenantRef));
+    const { secret, prefix, hash } = issueSecret('tk');
+    const key = await this.prisma.$transaction(async (tx) => {
+      const created = await this.keys.create(tx, tenant.id, { name: input.name, prefix, keyHash: hash });
+      await this.audit.record(tx, operator, 'api-key.create', { type: 'tenant', id: tenant.id }, {
+        apiKeyId: created.id,
+        name: input.name,
+      });
+      return created;
+    });
+    return { ...toView(key), key: secret };
+  }
+
+  async list(tenantRef: string): Promise<{ items: ApiKeyView[] }> {
+    const tenant = await this.tenants.find(tenantRef);
+    return { items: (await this.keys.listActive(tenant.id)).map(toView) };
+  }
+
+  async revoke(operator: Operator, tenantRef: string, keyId: string): Promise<void> {
+    const tenant = await this.tenants.find(tenantRef);
+    const key = z.uuid().safeParse(keyId).success ? await this.keys.findActive(tenant.id, keyId) : null;
+    if (!key) throw new DomainError('ApiKeyNotFound', `Tenant ${tenant.slug} has no active API key ${keyId}`);
+    await this.prisma.$transaction(async (tx) => {
+      await this.keys.revoke(tx, tenant.id, key.id);
+      await this.audit.record(tx, operator, 'api-key.revoke', { type: 'tenant', id: tenant.id }, { apiKeyId: key.id });
+    });
+  }
+}
+
+function toView(key: ApiKey): ApiKeyView {
+  return { id: key.id, name: key.name, prefix: key.prefix, createdAt: key.createdAt.toISOString() };
+}

@@ -1,0 +1,60 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+export const APPS = ['control-plane', 'provisioner', 'edge', 'counter', 'data-api'] as const;
+export type PlatformApp = (typeof APPS)[number];
+
+/** dist/scripts → the compiled apps sit beside it in dist/apps. */
+const DIST = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+export function appEntry(app: PlatformApp): string {
+  return join(DIST, 'apps', app, 'src', 'main.js');
+}
+
+export interface SpawnOptions {
+  env: Record<string, string>;
+  onLine?: (app: PlatformApp, line: string) => void;
+}
+
+/** Apps run from compiled output with plain node (see README: why not tsx). */
+export function spawnApp(app: PlatformApp, options: SpawnOptions): ChildProcess {
+  const child = spawn(process.execPath, ['--enable-source-maps', appEntry(app)], {
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const forward = (chunk: Buffer) => {
+    for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) options.onLine?.(app, line);
+  };
+  child.stdout?.on('data', forward);
+  child.stderr?.on('data', forward);
+  return child;
+}
+
+export async function waitForHttp(url: string, timeoutMs = 30_000, headers: Record<string, string> = {}): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError = '';
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url, { headers, signal: AbortSignal.timeout(2_000) });
+      if (response.ok) return;
+      lastError = `HTTP ${response.status}`;
+    } catch (error) {
+      lastError = (error as Error).message;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${url} did not come up within ${timeoutMs} ms (${lastError})`);
+}
+
+export function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 10_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill(signal);
+  });
+}
