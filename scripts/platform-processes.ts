@@ -5,8 +5,9 @@ import { dirname, join } from 'node:path';
 export const APPS = ['control-plane', 'provisioner', 'edge', 'counter', 'data-api'] as const;
 export type PlatformApp = (typeof APPS)[number];
 
-/** dist/scripts → the compiled apps sit beside it in dist/apps. */
-const DIST = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** Compiled apps live in dist/apps, whether this file runs from dist/scripts or from source under Jest. */
+const HERE = dirname(fileURLToPath(import.meta.url));
+const DIST = HERE.split('/').includes('dist') ? join(HERE, '..') : join(HERE, '..', 'dist');
 
 export function appEntry(app: PlatformApp): string {
   return join(DIST, 'apps', app, 'src', 'main.js');

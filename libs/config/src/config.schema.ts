@@ -32,7 +32,8 @@ const envSchema = z.object({
   ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
   EDGE_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   PROVISIONING_TARGET: z.enum(['local', 'pulumi']).default('local'),
-  PROVISIONER_CONCURRENCY: positiveInt(8),
+  DATABASE_POOL_MAX: positiveInt(10),
+  PROVISIONER_CONCURRENCY: positiveInt(4),
   PROVISIONER_MAX_ATTEMPTS: positiveInt(5),
   PROVISIONER_BACKOFF_MS: positiveInt(1_000),
   PROVISIONER_LOCK_MS: positiveInt(30_000),
@@ -46,7 +47,7 @@ type Env = z.infer<typeof envSchema>;
 function toConfig(env: Env, signingSecret: string) {
   return {
     app: { env: env.NODE_ENV, logLevel: env.LOG_LEVEL },
-    database: { url: env.DATABASE_URL },
+    database: { url: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX },
     redis: { url: env.REDIS_URL, prefix: env.QUEUE_PREFIX },
     platform: { domain: env.PLATFORM_DOMAIN, edgePublicPort: env.EDGE_PUBLIC_PORT ?? env.EDGE_PORT },
     assets: { dir: env.ASSET_DIR },

@@ -6,7 +6,7 @@ import { PrismaClient } from './generated/client.js';
 @Injectable()
 export class PrismaService extends PrismaClient implements OnModuleDestroy {
   constructor(@Inject(PLATFORM_CONFIG) config: PlatformConfig) {
-    super({ adapter: new PrismaPg({ connectionString: config.database.url, max: 10 }) });
+    super({ adapter: new PrismaPg({ connectionString: config.database.url, max: config.database.poolMax }) });
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -1,0 +1,82 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Asset } from './branding.types.js';
+
+export const ASSET_STORE = Symbol('ASSET_STORE');
+
+export interface StoredAsset {
+  contentType: string;
+  body: Buffer;
+  etag: string;
+}
+
+/** Where branding files live: a folder on one machine, a bucket behind a CDN in the cloud. */
+export interface AssetStore {
+  put(tenantId: string, asset: Asset): Promise<void>;
+  get(tenantId: string, name: string): Promise<StoredAsset | undefined>;
+  removeAll(tenantId: string): Promise<void>;
+}
+
+const ASSET_NAME = /^[a-z]+-[0-9a-f]{16}\.(css|html|svg|png)$/;
+const TENANT_ID = /^[0-9a-f-]{36}$/;
+const CONTENT_TYPES: Record<string, string> = {
+  css: 'text/css; charset=utf-8',
+  html: 'text/html; charset=utf-8',
+  svg: 'image/svg+xml',
+  png: 'image/png',
+};
+const CACHE_ENTRIES = 2_000;
+
+/**
+ * Files under `<dir>/<tenantId>/<hashed name>`. Names are content hashes, so a file is written once
+ * (temp file then rename: a reader never sees half of it) and may be cached forever in memory.
+ */
+export class LocalAssetStore implements AssetStore {
+  private readonly cache = new Map<string, StoredAsset>();
+
+  constructor(private readonly dir: string) {}
+
+  async put(tenantId: string, asset: Asset): Promise<void> {
+    const folder = this.folderOf(tenantId);
+    await mkdir(folder, { recursive: true });
+    const temporary = join(folder, `.${asset.name}.${process.pid}.${Date.now()}.tmp`);
+    await writeFile(temporary, asset.body);
+    await rename(temporary, join(folder, this.checkedName(asset.name)));
+  }
+
+  async get(tenantId: string, name: string): Promise<StoredAsset | undefined> {
+    if (!TENANT_ID.test(tenantId) || !ASSET_NAME.test(name)) return undefined;
+    const key = `${tenantId}/${name}`;
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    const body = await readFile(join(this.dir, tenantId, name)).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw error;
+    });
+    if (!body) return undefined;
+    const stored = {
+      body,
+      contentType: CONTENT_TYPES[ASSET_NAME.exec(name)![1]!]!,
+      etag: `"${createHash('sha256').update(body).digest('hex').slice(0, 32)}"`,
+    };
+    if (this.cache.size >= CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(key, stored);
+    return stored;
+  }
+
+  async removeAll(tenantId: string): Promise<void> {
+    await rm(this.folderOf(tenantId), { recursive: true, force: true });
+    for (const key of this.cache.keys()) if (key.startsWith(`${tenantId}/`)) this.cache.delete(key);
+  }
+
+  private folderOf(tenantId: string): string {
+    if (!TENANT_ID.test(tenantId)) throw new Error(`Not a tenant id: ${tenantId}`);
+    return join(this.dir, tenantId);
+  }
+
+  private checkedName(name: string): string {
+    if (!ASSET_NAME.test(name)) throw new Error(`Not a content-hashed asset name: ${name}`);
+    return name;
+  }
+}

@@ -1,0 +1,118 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { DomainError } from '@platform/errors';
+import type { BrandingInput } from './branding.types.js';
+
+export const MAX_LOGO_BYTES = 256 * 1024;
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+// Shapes, paint and text only: anything that can run code, fetch, embed or animate is left out.
+const DRAWING_ELEMENTS = new Set([
+  'svg', 'g', 'defs', 'symbol', 'use', 'title', 'desc', 'path', 'rect', 'circle', 'ellipse', 'line', 'polyline',
+  'polygon', 'text', 'tspan', 'textPath', 'linearGradient', 'radialGradient', 'stop', 'clipPath', 'mask', 'pattern',
+  'marker', 'filter', 'feGaussianBlur', 'feOffset', 'feBlend', 'feColorMatrix', 'feFlood', 'feComposite',
+  'feMerge', 'feMergeNode', 'metadata',
+]);
+const LINK_ATTRIBUTES = new Set(['href', 'xlink:href']);
+const ATTRIBUTE_NAME = /^[a-zA-Z_][a-zA-Z0-9_.:-]*$/;
+const ATTR_PREFIX = '@_';
+
+type XmlNode = Record<string, unknown>;
+
+const parser = new XMLParser({
+  preserveOrder: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: ATTR_PREFIX,
+  allowBooleanAttributes: true,
+  parseAttributeValue: false,
+  parseTagValue: false,
+  processEntities: false,
+  commentPropName: '#comment',
+  cdataPropName: '#cdata',
+});
+
+/** Refuses a logo that is not what it claims, too big, or an SVG that could do more than draw. */
+export function validateLogo(logo: NonNullable<BrandingInput['logo']>): void {
+  const offences = logoOffences(logo);
+  if (offences.length) {
+    throw new DomainError('InvalidBranding', 'The logo was refused', { field: 'branding.logo', offences });
+  }
+}
+
+export function logoOffences(logo: NonNullable<BrandingInput['logo']>): string[] {
+  if (!BASE64.test(logo.base64)) return ['base64: is not valid base64'];
+  const bytes = Buffer.from(logo.base64, 'base64');
+  if (bytes.length === 0) return ['logo: is empty'];
+  if (bytes.length > MAX_LOGO_BYTES) return [`logo: is ${bytes.length} bytes, the limit is ${MAX_LOGO_BYTES} (256 KiB)`];
+  return logo.contentType === 'image/png' ? pngOffences(bytes) : svgOffences(bytes.toString('utf8'));
+}
+
+function pngOffences(bytes: Buffer): string[] {
+  const isPng = bytes.length > 16 && bytes.subarray(0, 8).equals(PNG_SIGNATURE) && bytes.toString('latin1', 12, 16) === 'IHDR';
+  return isPng ? [] : ['png: does not start with a PNG signature and IHDR chunk'];
+}
+
+export function svgOffences(text: string): string[] {
+  if (/<!DOCTYPE|<!ENTITY/i.test(text)) return ['svg: DOCTYPE and entity declarations are not allowed'];
+  const wellFormed = XMLValidator.validate(text);
+  if (wellFormed !== true) return [`svg: is not well-formed XML (${wellFormed.err.msg}, line ${wellFormed.err.line})`];
+  const roots = elementsOf(parser.parse(text) as XmlNode[]);
+  if (roots.length !== 1 || roots[0]!.name !== 'svg') return ['svg: the document element must be a single <svg>'];
+  const offences: string[] = [];
+  walk(roots[0]!, offences);
+  return [...new Set(offences)];
+}
+
+interface Element {
+  name: string;
+  attributes: Record<string, string>;
+  children: XmlNode[];
+}
+
+function elementsOf(nodes: XmlNode[], offences: string[] = []): Element[] {
+  const elements: Element[] = [];
+  for (const node of nodes) {
+    const name = Object.keys(node).find((key) => key !== ':@')!;
+    if (name === '#text' || name === '#comment') continue;
+    if (name === '#cdata') {
+      offences.push('svg: CDATA sections are not allowed');
+      continue;
+    }
+    if (name.startsWith('?')) {
+      if (name !== '?xml') offences.push(`svg: processing instruction <${name}> is not allowed`);
+      continue;
+    }
+    const attributes = Object.fromEntries(
+      Object.entries((node[':@'] ?? {}) as Record<string, unknown>).map(([key, value]) => [
+        key.slice(ATTR_PREFIX.length),
+        String(value),
+      ]),
+    );
+    elements.push({ name, attributes, children: (node[name] ?? []) as XmlNode[] });
+  }
+  return elements;
+}
+
+function walk(element: Element, offences: string[]): void {
+  if (!DRAWING_ELEMENTS.has(element.name)) {
+    offences.push(`svg: element <${element.name}> is not allowed`);
+    return;
+  }
+  for (const [name, value] of Object.entries(element.attributes)) {
+    const offence = attributeOffence(element.name, name, value);
+    if (offence) offences.push(offence);
+  }
+  for (const child of elementsOf(element.children, offences)) walk(child, offences);
+}
+
+function attributeOffence(element: string, name: string, value: string): string | undefined {
+  const where = `svg: <${element} ${name}>`;
+  if (!ATTRIBUTE_NAME.test(name)) return `${where} is not a valid attribute name`;
+  if (/^on/i.test(name)) return `${where} event handlers are not allowed`;
+  if (LINK_ATTRIBUTES.has(name) && !value.trim().startsWith('#')) return `${where} external references are not allowed`;
+  if (/(?:java|vb)script:|data:/i.test(value)) return `${where} script or data URLs are not allowed`;
+  if (/url\(\s*['"]?\s*[^'"#\s)]/i.test(value)) return `${where} external url() references are not allowed`;
+  if (/@import|expression\(/i.test(value)) return `${where} CSS imports and expressions are not allowed`;
+  return undefined;
+}

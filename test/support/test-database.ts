@@ -1,0 +1,35 @@
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+
+const ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
+
+async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Drops a test database and the tenant roles made for it (roles are global to the server). */
+export async function dropTestDatabase(name: string): Promise<void> {
+  if (!/^pt_[0-9a-f]+$/.test(name)) throw new Error(`Not a test database: ${name}`);
+  const tag = createHash('sha256').update(name).digest('hex').slice(0, 8);
+  await withAdmin(async (client) => {
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    const roles = await client.query<{ rolname: string }>(
+      `SELECT rolname FROM pg_roles WHERE rolname LIKE 't\\_%' AND rolname LIKE $1`,
+      [`%\\_r${tag}`],
+    );
+    for (const { rolname } of roles.rows) await client.query(`DROP ROLE IF EXISTS "${rolname.replaceAll('"', '""')}"`);
+  });
+}
+
+export async function leftoverTestDatabases(): Promise<string[]> {
+  return withAdmin(async (client) => {
+    const rows = await client.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname ~ '^pt_[0-9a-f]+$'`);
+    return rows.rows.map((row) => row.datname);
+  });
+}
