@@ -30,7 +30,7 @@ export default {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalSetup: '<rootDir>/dist/test/support/global-setup.js',
     },
   ],
   testTimeout: 60_000,

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { get } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
@@ -37,15 +38,27 @@ export async function waitForHttp(url: string, timeoutMs = 30_000, headers: Reco
   let lastError = '';
   while (Date.now() < deadline) {
     try {
-      const response = await fetch(url, { headers, signal: AbortSignal.timeout(2_000) });
-      if (response.ok) return;
-      lastError = `HTTP ${response.status}`;
+      const status = await statusOf(url, headers);
+      if (status >= 200 && status < 300) return;
+      lastError = `HTTP ${status}`;
     } catch (error) {
       lastError = (error as Error).message;
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`${url} did not come up within ${timeoutMs} ms (${lastError})`);
+}
+
+/** node:http rather than fetch(), which silently drops a Host header (the edge routes on it). */
+function statusOf(url: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = get(url, { headers, timeout: 2_000 }, (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    request.on('timeout', () => request.destroy(new Error('timed out')));
+    request.on('error', reject);
+  });
 }
 
 export function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 10_000): Promise<void> {

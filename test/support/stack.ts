@@ -61,7 +61,12 @@ export class Stack {
     };
     await applyMigrations(env.DATABASE_URL!, 'prisma/migrations');
     const stack = new Stack(env, databaseName, assetDir);
-    await Promise.all(apps.map((app) => stack.startApp(app)));
+    try {
+      await Promise.all(apps.map((app) => stack.startApp(app)));
+    } catch (error) {
+      await stack.stop();
+      throw error;
+    }
     return stack;
   }
 

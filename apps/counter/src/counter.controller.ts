@@ -10,7 +10,7 @@ export class CounterController {
     return { status: 'ok' };
   }
 
-  @All('*path')
+  @All('*')
   @UseGuards(EdgeTenantGuard)
   notYet(@EdgeTenant() tenant: EdgeContext): never {
     throw new DomainError('NotImplemented', 'The sequence-counter workload is not built yet', { tenant: tenant.tenantSlug });

@@ -10,7 +10,7 @@ export class DataApiController {
     return { status: 'ok' };
   }
 
-  @All('*path')
+  @All('*')
   @UseGuards(EdgeTenantGuard)
   notYet(@EdgeTenant() tenant: EdgeContext): never {
     throw new DomainError('NotImplemented', 'The data workload is not built yet', { tenant: tenant.tenantSlug });

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Asset } from './branding.types.js';
@@ -23,7 +23,7 @@ const TENANT_ID = /^[0-9a-f-]{36}$/;
 const CONTENT_TYPES: Record<string, string> = {
   css: 'text/css; charset=utf-8',
   html: 'text/html; charset=utf-8',
-  svg: 'image/svg+xml',
+  svg: 'image/svg+xml; charset=utf-8',
   png: 'image/png',
 };
 const CACHE_ENTRIES = 2_000;
@@ -38,11 +38,17 @@ export class LocalAssetStore implements AssetStore {
   constructor(private readonly dir: string) {}
 
   async put(tenantId: string, asset: Asset): Promise<void> {
+    const name = this.checkedName(asset.name);
     const folder = this.folderOf(tenantId);
     await mkdir(folder, { recursive: true });
-    const temporary = join(folder, `.${asset.name}.${process.pid}.${Date.now()}.tmp`);
-    await writeFile(temporary, asset.body);
-    await rename(temporary, join(folder, this.checkedName(asset.name)));
+    const temporary = join(folder, `.${name}.${randomUUID()}.tmp`);
+    try {
+      await writeFile(temporary, asset.body);
+      await rename(temporary, join(folder, name));
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
   }
 
   async get(tenantId: string, name: string): Promise<StoredAsset | undefined> {

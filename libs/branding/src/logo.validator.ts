@@ -15,7 +15,15 @@ const DRAWING_ELEMENTS = new Set([
   'feMerge', 'feMergeNode', 'metadata',
 ]);
 const LINK_ATTRIBUTES = new Set(['href', 'xlink:href']);
+const XLINK_NAMESPACE = 'http://www.w3.org/1999/xlink';
+// A prefix can be bound to any namespace, so only these exact prefixed names are let through.
+const PREFIXED_ATTRIBUTES = new Set(['xlink:href', 'xlink:title', 'xml:space', 'xml:lang', 'xmlns:xlink']);
 const ATTRIBUTE_NAME = /^[a-zA-Z_][a-zA-Z0-9_.:-]*$/;
+// Colours and transforms; url() is checked on its own and must point inside the document.
+const CSS_FUNCTIONS = new Set([
+  'url', 'rgb', 'rgba', 'hsl', 'hsla', 'translate', 'translatex', 'translatey', 'rotate', 'scale', 'matrix', 'skewx', 'skewy',
+]);
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 const ATTR_PREFIX = '@_';
 
 type XmlNode = Record<string, unknown>;
@@ -45,7 +53,7 @@ export function logoOffences(logo: NonNullable<BrandingInput['logo']>): string[]
   const bytes = Buffer.from(logo.base64, 'base64');
   if (bytes.length === 0) return ['logo: is empty'];
   if (bytes.length > MAX_LOGO_BYTES) return [`logo: is ${bytes.length} bytes, the limit is ${MAX_LOGO_BYTES} (256 KiB)`];
-  return logo.contentType === 'image/png' ? pngOffences(bytes) : svgOffences(bytes.toString('utf8'));
+  return logo.contentType === 'image/png' ? pngOffences(bytes) : svgBytesOffences(bytes);
 }
 
 function pngOffences(bytes: Buffer): string[] {
@@ -53,14 +61,28 @@ function pngOffences(bytes: Buffer): string[] {
   return isPng ? [] : ['png: does not start with a PNG signature and IHDR chunk'];
 }
 
+/** A browser reads the bytes in the encoding the document declares, so only UTF-8 is checked and allowed. */
+function svgBytesOffences(bytes: Buffer): string[] {
+  let text: string;
+  try {
+    text = UTF8.decode(bytes);
+  } catch {
+    return ['svg: is not valid UTF-8'];
+  }
+  return svgOffences(text);
+}
+
 export function svgOffences(text: string): string[] {
   if (/<!DOCTYPE|<!ENTITY/i.test(text)) return ['svg: DOCTYPE and entity declarations are not allowed'];
+  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(text)) return ['svg: control characters are not allowed'];
+  const encoding = /^\s*<\?xml[^>]*\bencoding\s*=\s*["']([^"']*)["']/i.exec(text)?.[1];
+  if (encoding && !/^utf-?8$/i.test(encoding)) return [`svg: encoding "${encoding}" is not allowed, use UTF-8`];
   const wellFormed = XMLValidator.validate(text);
   if (wellFormed !== true) return [`svg: is not well-formed XML (${wellFormed.err.msg}, line ${wellFormed.err.line})`];
-  const roots = elementsOf(parser.parse(text) as XmlNode[]);
-  if (roots.length !== 1 || roots[0]!.name !== 'svg') return ['svg: the document element must be a single <svg>'];
   const offences: string[] = [];
-  walk(roots[0]!, offences);
+  const roots = elementsOf(parser.parse(text) as XmlNode[], offences);
+  if (roots.length !== 1 || roots[0]!.name !== 'svg') offences.push('svg: the document element must be a single <svg>');
+  else walk(roots[0]!, offences);
   return [...new Set(offences)];
 }
 
@@ -70,7 +92,7 @@ interface Element {
   children: XmlNode[];
 }
 
-function elementsOf(nodes: XmlNode[], offences: string[] = []): Element[] {
+function elementsOf(nodes: XmlNode[], offences: string[]): Element[] {
   const elements: Element[] = [];
   for (const node of nodes) {
     const name = Object.keys(node).find((key) => key !== ':@')!;
@@ -109,10 +131,26 @@ function walk(element: Element, offences: string[]): void {
 function attributeOffence(element: string, name: string, value: string): string | undefined {
   const where = `svg: <${element} ${name}>`;
   if (!ATTRIBUTE_NAME.test(name)) return `${where} is not a valid attribute name`;
+  if (name.includes(':') && !PREFIXED_ATTRIBUTES.has(name)) return `${where} namespaced attributes are not allowed`;
+  if (name === 'xmlns:xlink' && value !== XLINK_NAMESPACE) return `${where} must be the XLink namespace`;
   if (/^on/i.test(name)) return `${where} event handlers are not allowed`;
   if (LINK_ATTRIBUTES.has(name) && !value.trim().startsWith('#')) return `${where} external references are not allowed`;
-  if (/(?:java|vb)script:|data:/i.test(value)) return `${where} script or data URLs are not allowed`;
-  if (/url\(\s*['"]?\s*[^'"#\s)]/i.test(value)) return `${where} external url() references are not allowed`;
-  if (/@import|expression\(/i.test(value)) return `${where} CSS imports and expressions are not allowed`;
+  if (name === 'xmlns' || name === 'xmlns:xlink') return undefined;
+  return valueOffence(where, value);
+}
+
+/** Values are read raw (entities unexpanded), so anything a browser would decode into something else is refused. */
+function valueOffence(where: string, value: string): string | undefined {
+  if (/&(?!(?:amp|lt|gt|quot|apos);)/.test(value)) return `${where} character references are not allowed`;
+  if (value.includes('\\')) return `${where} CSS escapes are not allowed`;
+  if (/(?:java|vb)script:/i.test(value)) return `${where} script URLs are not allowed`;
+  if (/@import|expression\s*\(/i.test(value)) return `${where} CSS imports and expressions are not allowed`;
+  for (const call of value.matchAll(/([a-zA-Z-]+)\s*\(([^)]*)\)?/g)) {
+    const fn = call[1]!.toLowerCase();
+    if (!CSS_FUNCTIONS.has(fn)) return `${where} ${fn}() is not allowed`;
+    if (fn === 'url' && !/^\s*(['"]?)#[\w.-]+\1\s*$/.test(call[2] ?? '')) {
+      return `${where} url() may only reference an element of the logo itself (url(#id))`;
+    }
+  }
   return undefined;
 }

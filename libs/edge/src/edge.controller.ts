@@ -35,12 +35,12 @@ export class EdgeController {
     write(reply, await this.pages.asset(host, name, etag));
   }
 
-  @All(['api/counter', 'api/counter/*path'])
+  @All(['api/counter', 'api/counter/*'])
   async counter(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     write(reply, await this.proxy.forward('counter', request, reply));
   }
 
-  @All(['api/data', 'api/data/*path'])
+  @All(['api/data', 'api/data/*'])
   async data(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     write(reply, await this.proxy.forward('data', request, reply));
   }
