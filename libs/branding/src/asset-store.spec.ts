@@ -9,7 +9,7 @@ import type { Asset } from './branding.types.js';
 const CONTENT_TYPES = {
   css: 'text/css; charset=utf-8',
   html: 'text/html; charset=utf-8',
-  svg: 'image/svg+xml',
+  svg: 'image/svg+xml; charset=utf-8',
   png: 'image/png',
 } as const;
 

@@ -121,7 +121,7 @@ describe(buildBrandingBundle.name, () => {
       expect(sut.assets).toEqual([sut.theme, sut.logo, sut.landingPage, sut.suspendedPage]);
       expect(sut.assets.map((asset) => asset.contentType)).toEqual([
         'text/css; charset=utf-8',
-        'image/svg+xml',
+        'image/svg+xml; charset=utf-8',
         'text/html; charset=utf-8',
         'text/html; charset=utf-8',
       ]);

@@ -17,7 +17,10 @@ export interface BrandingBundle {
 }
 
 const DEFAULT_ACCENT = '#222222';
-const LOGO_EXTENSIONS = { 'image/svg+xml': 'svg', 'image/png': 'png' } as const;
+const LOGO_FORMATS = {
+  'image/svg+xml': { extension: 'svg', contentType: 'image/svg+xml; charset=utf-8' },
+  'image/png': { extension: 'png', contentType: 'image/png' },
+} as const;
 
 /** `theme-0123456789abcdef.css`: the name changes exactly when the content does. */
 export function contentHashedName(stem: string, extension: string, body: Buffer): string {
@@ -46,7 +49,12 @@ export function buildBrandingBundle(input: BrandingBundleInput): BrandingBundle 
   const { branding, displayName } = input;
   const theme = asset('theme', 'css', 'text/css; charset=utf-8', Buffer.from(themeCss(branding)));
   const logo = branding.logo
-    ? asset('logo', LOGO_EXTENSIONS[branding.logo.contentType], branding.logo.contentType, Buffer.from(branding.logo.base64, 'base64'))
+    ? asset(
+        'logo',
+        LOGO_FORMATS[branding.logo.contentType].extension,
+        LOGO_FORMATS[branding.logo.contentType].contentType,
+        Buffer.from(branding.logo.base64, 'base64'),
+      )
     : undefined;
   const common = { title: displayName, heading: displayName, themeHref: `/assets/${theme.name}`, logoSrc: logo && `/assets/${logo.name}` };
   const html = (stem: string, message: string) =>
