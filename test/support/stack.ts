@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { applyMigrations } from '@platform/database';
 import { type PlatformApp, spawnApp, stopProcess, waitForHttp } from '../../scripts/platform-processes.js';
-import { dropTestDatabase } from './test-database.js';
+import { dropTestDatabase, newTestDatabaseName } from './test-database.js';
 
 export const PG_ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
 export const REDIS_URL = 'redis://127.0.0.1:6379';
@@ -34,7 +34,7 @@ export class Stack {
   ) {}
 
   static async start(apps: PlatformApp[] = ['control-plane', 'provisioner', 'edge'], extraEnv: Record<string, string> = {}) {
-    const databaseName = `pt_${randomBytes(5).toString('hex')}`;
+    const databaseName = newTestDatabaseName();
     const assetDir = await mkdtemp(join(tmpdir(), 'platform-assets-'));
     const [controlPlane, edge, counter, dataApi, provisioner] = await freePorts(5);
     const env: Record<string, string> = {

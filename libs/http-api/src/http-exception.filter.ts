@@ -15,8 +15,21 @@ const FASTIFY_ERRORS: Record<string, { status: number; error: string }> = {
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, error: 'PayloadTooLarge' },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, error: 'UnsupportedMediaType' },
   FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, error: 'ValidationFailed' },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, error: 'BadRequest' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, error: 'ValidationFailed' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, error: 'ValidationFailed' },
 };
+
+interface FastifyError {
+  code?: string;
+  statusCode?: number;
+  message?: string;
+}
+
+/** Nest's Fastify adapter wraps Fastify's client errors in an HttpException; the original is its cause. */
+function fastifyErrorOf(exception: unknown): FastifyError {
+  const cause = exception instanceof HttpException ? (exception.cause as FastifyError | undefined) : undefined;
+  return cause?.code ? cause : (exception as FastifyError);
+}
 
 /** One place that turns any thrown error into `{ error, message, details }` and a status. */
 @Catch()
@@ -35,13 +48,13 @@ export class HttpExceptionFilter implements ExceptionFilter {
       if (exception.details !== undefined) body.details = exception.details;
       return { status: httpStatusOf(exception.code), body };
     }
+    const fastifyError = fastifyErrorOf(exception);
+    const known = fastifyError.code ? FASTIFY_ERRORS[fastifyError.code] : undefined;
+    if (known) return { status: known.status, body: { error: known.error, message: fastifyError.message ?? '' } };
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       return { status, body: { error: errorNameOf(status), message: messageOf(exception) } };
     }
-    const fastifyError = exception as { code?: string; statusCode?: number; message?: string };
-    const known = fastifyError.code ? FASTIFY_ERRORS[fastifyError.code] : undefined;
-    if (known) return { status: known.status, body: { error: known.error, message: fastifyError.message ?? '' } };
     if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
       return {
         status: fastifyError.statusCode,

@@ -27,7 +27,8 @@ export const TIERS = ['starter', 'business', 'enterprise'] as const satisfies re
 export const MAX_DOMAINS = 10;
 
 const hostnameLabel = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
-const HOSTNAME_PATTERN = new RegExp(`^(?=.{4,253}$)${hostnameLabel}(?:\\.${hostnameLabel})+$`);
+// The last label must hold a letter: an IP address is not a tenant's domain.
+const HOSTNAME_PATTERN = new RegExp(`^(?=.{4,253}$)${hostnameLabel}(?:\\.${hostnameLabel})*\\.(?=[a-z0-9-]*[a-z])${hostnameLabel}$`);
 
 export const slugSchema = z
   .string()
@@ -40,11 +41,15 @@ const colorSchema = z
   .regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #1a2b3c')
   .transform((color) => color.toLowerCase());
 
-// Base64 of MAX_LOGO_BYTES is about 350 KB; a little slack lets the size check name the real limit.
+// The body limit bounds the length; the logo check names the real limit (256 KiB decoded).
+// Whitespace is dropped so wrapped output of `base64 logo.png` is accepted.
 const logoSchema = z
   .object({
     contentType: z.enum(['image/svg+xml', 'image/png']),
-    base64: z.string().min(1).max(400_000),
+    base64: z
+      .string()
+      .min(1)
+      .transform((base64) => base64.replace(/\s+/g, '')),
   })
   .strict();
 
