@@ -5,3 +5,5 @@ export * from './migration.runner.js';
 export { Prisma } from './generated/client.js';
 export type * from './generated/client.js';
 export * from './generated/enums.js';
+export * from './tenant-database-names.js';
+export * from './tenant-sql.service.js';

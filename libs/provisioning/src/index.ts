@@ -4,4 +4,3 @@ export * from './provisioning-target.js';
 export * from './provisioning.errors.js';
 export * from './provisioning.module.js';
 export * from './reconciler.service.js';
-export * from './tenant-database.js';

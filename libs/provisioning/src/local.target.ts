@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ASSET_STORE, type AssetStore, buildBrandingBundle } from '@platform/branding';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
-import { PrismaService, databaseNameOf } from '@platform/database';
+import { PrismaService, databaseNameOf, tenantDatabaseNames } from '@platform/database';
 import { type DesiredRoute, RouteEventsPublisher, RoutesRepository } from '@platform/routing';
 import type { TenantSpec } from '@platform/tenancy';
 import type { ConvergeResult, ProvisioningTarget } from './provisioning-target.js';
-import { tenantDatabaseNames } from './tenant-database.js';
 import { TenantDatabaseRepository } from './tenant-database.repository.js';
 
 export interface LocalTenantPlan {

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type Prisma, quoteIdent } from '@platform/database';
-import type { TenantDatabaseNames } from './tenant-database.js';
+import { type Prisma, type TenantDatabaseNames, quoteIdent } from '@platform/database';
 
 /** DDL for a tenant's own schema and role. Runs in the caller's transaction: all of it or none. */
 @Injectable()

@@ -1,4 +1,4 @@
-import { tenantDatabaseNames } from './tenant-database.js';
+import { tenantDatabaseNames } from './tenant-database-names.js';
 
 describe('tenantDatabaseNames', () => {
   it('derives a schema from the slug and a role unique to the database', () => {

@@ -1,0 +1,48 @@
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import pg from 'pg';
+import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
+import { quoteIdent, databaseNameOf } from './sql-identifier.js';
+import { tenantDatabaseNames } from './tenant-database-names.js';
+
+/** Who a workload request runs for; every tenant-scoped call takes it first. */
+export interface TenantRef {
+  tenantId: string;
+  tenantSlug: string;
+}
+
+export type TenantClient = pg.PoolClient;
+
+/**
+ * Workloads' door to a tenant's data: each unit of work is one transaction that has switched to
+ * the tenant's role and schema, so Postgres itself refuses anything outside that tenant's schema.
+ */
+@Injectable()
+export class TenantSqlService implements OnModuleDestroy {
+  readonly pool: pg.Pool;
+  private readonly databaseName: string;
+
+  constructor(@Inject(PLATFORM_CONFIG) config: PlatformConfig) {
+    this.pool = new pg.Pool({ connectionString: config.database.url, max: config.database.poolMax });
+    this.databaseName = databaseNameOf(config.database.url);
+  }
+
+  async run<T>(tenant: TenantRef, work: (client: TenantClient) => Promise<T>): Promise<T> {
+    const names = tenantDatabaseNames(tenant.tenantSlug, this.databaseName);
+    const client = await this.pool.connect();
+    try {
+      await client.query(`BEGIN; SET LOCAL ROLE ${quoteIdent(names.role)}; SET LOCAL search_path TO ${quoteIdent(names.schema)}`);
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.pool.end();
+  }
+}
