@@ -40,6 +40,9 @@ const envSchema = z.object({
   RECONCILE_INTERVAL_MS: positiveInt(15_000),
   EDGE_ROUTE_CACHE_MS: positiveInt(30_000),
   BODY_LIMIT_BYTES: positiveInt(512 * 1024),
+  TENANT_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  TENANT_JWT_TTL_SECONDS: z.coerce.number().int().min(30).max(3_600).default(900),
+  COUNTER_LEASE_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -68,8 +71,19 @@ function toConfig(env: Env, signingSecret: string) {
       counterUrl: env.COUNTER_URL,
       dataApiUrl: env.DATA_API_URL,
     },
-    counter: { port: env.COUNTER_PORT },
-    dataApi: { port: env.DATA_API_PORT },
+    counter: { port: env.COUNTER_PORT, leaseSize: env.COUNTER_LEASE_SIZE },
+    // Without its own secret the JWT key is derived (HKDF) from the edge secret, never equal to it.
+    tenantAuth: { jwtSecret: env.TENANT_JWT_SECRET ?? signingSecret, jwtTtlSeconds: env.TENANT_JWT_TTL_SECONDS },
+    dataApi: {
+      port: env.DATA_API_PORT,
+      maxJsonBytes: env.DATA_MAX_JSON_BYTES,
+      maxStreamBytes: env.DATA_MAX_STREAM_BYTES,
+      maxImportBytes: env.DATA_MAX_IMPORT_BYTES,
+      maxAsyncBytes: env.DATA_MAX_ASYNC_BYTES,
+      maxRowsPerRequest: env.DATA_MAX_ROWS_PER_REQUEST,
+      statsCacheTtlSeconds: env.DATA_STATS_CACHE_TTL_S,
+      ingestionConcurrency: env.DATA_INGESTION_CONCURRENCY,
+    },
   };
 }
 

@@ -3,15 +3,19 @@ import { ASSET_STORE, LocalAssetStore } from '@platform/branding';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
 import { HealthModule } from '@platform/observability';
 import { RouteResolverModule } from '@platform/routing';
+import { TenantAuthModule } from '@platform/tenant-auth';
 import { EdgeController } from './edge.controller.js';
 import { EdgePagesService } from './edge-pages.service.js';
+import { EdgeTokensController } from './edge-tokens.controller.js';
+import { EdgeTokensService } from './edge-tokens.service.js';
 import { WorkloadProxy } from './workload.proxy.js';
 
 @Module({
-  imports: [RouteResolverModule, HealthModule],
-  controllers: [EdgeController],
+  imports: [RouteResolverModule, HealthModule, TenantAuthModule],
+  controllers: [EdgeTokensController, EdgeController],
   providers: [
     EdgePagesService,
+    EdgeTokensService,
     WorkloadProxy,
     {
       provide: ASSET_STORE,

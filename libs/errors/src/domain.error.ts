@@ -11,11 +11,17 @@ export type ErrorCode =
   | 'TenantNotFound'
   | 'JobNotFound'
   | 'ApiKeyNotFound'
+  | 'CounterNotFound'
   | 'SlugTaken'
   | 'DomainTaken'
   | 'IdempotencyKeyReused'
   | 'TenantDeleted'
   | 'InvalidTransition'
+  | 'CounterExists'
+  | 'RecordNotFound'
+  | 'IngestionNotFound'
+  | 'PayloadTooLarge'
+  | 'UnsupportedMediaType'
   | 'NotImplemented'
   | 'DependencyUnavailable';
 

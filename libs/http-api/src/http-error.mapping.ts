@@ -13,12 +13,14 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'TenantNotFound':
     case 'JobNotFound':
     case 'ApiKeyNotFound':
+    case 'CounterNotFound':
       return 404;
     case 'SlugTaken':
     case 'DomainTaken':
     case 'IdempotencyKeyReused':
     case 'TenantDeleted':
     case 'InvalidTransition':
+    case 'CounterExists':
       return 409;
     case 'NotImplemented':
       return 501;

@@ -28,4 +28,13 @@ export class ApiKeysRepository {
   findActiveByHash(tenantId: string, keyHash: string): Promise<ApiKey | null> {
     return this.prisma.apiKey.findFirst({ where: { tenantId, keyHash, revokedAt: null } });
   }
+
+  /** Not tenant-scoped on purpose: a caller's key is looked up by hash to learn which tenant it belongs to. */
+  findByHash(keyHash: string): Promise<Pick<ApiKey, 'id' | 'tenantId' | 'revokedAt'> | null> {
+    return this.prisma.apiKey.findUnique({ where: { keyHash }, select: { id: true, tenantId: true, revokedAt: true } });
+  }
+
+  findById(keyId: string): Promise<Pick<ApiKey, 'id' | 'tenantId' | 'revokedAt'> | null> {
+    return this.prisma.apiKey.findUnique({ where: { id: keyId }, select: { id: true, tenantId: true, revokedAt: true } });
+  }
 }

@@ -1,6 +1,21 @@
 import { Module } from '@nestjs/common';
+import { ApiKeyVerifier } from './api-key.verifier.js';
 import { ApiKeysRepository } from './api-keys.repository.js';
 import { ApiKeysService } from './api-keys.service.js';
+import { TenantCallerAuthenticator } from './tenant-caller.authenticator.js';
+import { TenantCallerGuard } from './tenant-caller.guard.js';
+import { TenantTokensService } from './tenant-tokens.service.js';
 
+/** Control plane side: issuing and revoking keys. */
 @Module({ providers: [ApiKeysRepository, ApiKeysService], exports: [ApiKeysService] })
 export class ApiKeysModule {}
+
+/**
+ * Tenant side (edge and workloads): verifying keys and JWTs, issuing JWTs. Needs the global
+ * DatabaseModule and PlatformConfigModule in the app.
+ */
+@Module({
+  providers: [ApiKeysRepository, ApiKeyVerifier, TenantTokensService, TenantCallerAuthenticator, TenantCallerGuard],
+  exports: [ApiKeyVerifier, TenantTokensService, TenantCallerAuthenticator, TenantCallerGuard],
+})
+export class TenantAuthModule {}

@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError } from '@platform/errors';
+import { ApiKeyVerifier } from './api-key.verifier.js';
+import type { EdgeContext } from './edge-context.js';
+import { type TenantCaller, WORKLOAD_SCOPES } from './tenant-caller.js';
+import { TenantTokensService } from './tenant-tokens.service.js';
+
+const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
+
+/**
+ * Proves the caller holds a live credential of the tenant the edge resolved from the hostname:
+ * unknown, revoked or expired credentials are 401; another tenant's valid credential is 403.
+ */
+@Injectable()
+export class TenantCallerAuthenticator {
+  constructor(
+    private readonly apiKeys: ApiKeyVerifier,
+    private readonly tokens: TenantTokensService,
+  ) {}
+
+  async authenticate(tenant: EdgeContext, authorization: string | undefined): Promise<TenantCaller> {
+    const credential = bearerOf(authorization);
+    if (!credential) throw new DomainError('Unauthenticated', 'Send Authorization: Bearer <API key or access token>');
+    return JWT_SHAPE.test(credential) ? this.viaJwt(tenant, credential) : this.viaApiKey(tenant, credential);
+  }
+
+  private async viaApiKey(tenant: EdgeContext, secret: string): Promise<TenantCaller> {
+    const key = await this.apiKeys.activeKeyOf(secret);
+    if (!key) throw new DomainError('Unauthenticated', 'Unknown or revoked API key');
+    if (key.tenantId !== tenant.tenantId) throw new DomainError('Forbidden', 'This API key belongs to another tenant');
+    return { ...tenant, keyId: key.keyId, scopes: [...WORKLOAD_SCOPES], via: 'api-key' };
+  }
+
+  private async viaJwt(tenant: EdgeContext, token: string): Promise<TenantCaller> {
+    const claims = await this.tokens.verify(token);
+    if (!claims) throw new DomainError('Unauthenticated', 'Invalid or expired access token');
+    if (claims.tenantId !== tenant.tenantId) throw new DomainError('Forbidden', 'This access token belongs to another tenant');
+    // Revoking a key also ends the tokens issued for it (within the key cache lifetime).
+    const key = await this.apiKeys.activeKeyById(claims.keyId);
+    if (!key || key.tenantId !== tenant.tenantId) throw new DomainError('Unauthenticated', 'The API key behind this token was revoked');
+    return { ...tenant, keyId: claims.keyId, scopes: claims.scopes, via: 'jwt' };
+  }
+}
+
+export function bearerOf(authorization: string | undefined): string | null {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+  return match?.[1] ?? null;
+}

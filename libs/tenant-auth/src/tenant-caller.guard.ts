@@ -1,0 +1,26 @@
+import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
+import { DomainError } from '@platform/errors';
+import { verifyEdgeContext } from './edge-context.js';
+import type { RequestWithCaller } from './tenant-caller.js';
+import { TenantCallerAuthenticator } from './tenant-caller.authenticator.js';
+
+/**
+ * A workload route's door: the request must come through the edge (signed tenant headers) and
+ * carry a credential of that same tenant. Read the result with `@TenantCaller()`.
+ */
+@Injectable()
+export class TenantCallerGuard implements CanActivate {
+  constructor(
+    private readonly authenticator: TenantCallerAuthenticator,
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<RequestWithCaller>();
+    const tenant = verifyEdgeContext(this.config.edge.signingSecret, request.headers);
+    if (!tenant) throw new DomainError('Unauthenticated', 'Workloads are reached through the edge on a tenant hostname');
+    request.tenantCaller = await this.authenticator.authenticate(tenant, request.headers.authorization);
+    return true;
+  }
+}

@@ -1,0 +1,75 @@
+import { hkdfSync, randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
+import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
+import { DomainError } from '@platform/errors';
+import { ApiKeyVerifier } from './api-key.verifier.js';
+import type { EdgeContext } from './edge-context.js';
+import { WORKLOAD_SCOPES } from './tenant-caller.js';
+
+export const TOKEN_ISSUER = 'platform-edge';
+
+export interface AccessToken {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+}
+
+export interface TenantTokenClaims {
+  keyId: string;
+  tenantId: string;
+  scopes: string[];
+}
+
+/** Short-lived HS256 JWTs a tenant trades its API key for; workloads verify them without Postgres. */
+@Injectable()
+export class TenantTokensService {
+  private readonly key: Uint8Array;
+  private readonly ttlSeconds: number;
+
+  constructor(
+    private readonly apiKeys: ApiKeyVerifier,
+    @Inject(PLATFORM_CONFIG) config: PlatformConfig,
+  ) {
+    // A separate derived key, so a JWT signature can never double as an edge-header signature.
+    this.key = new Uint8Array(hkdfSync('sha256', config.tenantAuth.jwtSecret, '', 'tenant-jwt/hs256', 32));
+    this.ttlSeconds = config.tenantAuth.jwtTtlSeconds;
+  }
+
+  /** The key must belong to the tenant whose hostname was called. */
+  async issue(tenant: EdgeContext, apiKey: string): Promise<AccessToken> {
+    const key = await this.apiKeys.activeKeyOf(apiKey);
+    if (!key) throw new DomainError('Unauthenticated', 'Unknown or revoked API key');
+    if (key.tenantId !== tenant.tenantId) throw new DomainError('Forbidden', 'This API key belongs to another tenant');
+    const accessToken = await new SignJWT({ tenant_id: tenant.tenantId, scopes: [...WORKLOAD_SCOPES] })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setIssuer(TOKEN_ISSUER)
+      .setSubject(key.keyId)
+      .setIssuedAt()
+      .setExpirationTime(`${this.ttlSeconds}s`)
+      .setJti(randomUUID())
+      .sign(this.key);
+    return { access_token: accessToken, token_type: 'Bearer', expires_in: this.ttlSeconds };
+  }
+
+  /** Null for anything not signed by us, expired, or missing a claim. */
+  async verify(token: string): Promise<TenantTokenClaims | null> {
+    try {
+      const { payload } = await jwtVerify(token, this.key, {
+        algorithms: ['HS256'],
+        issuer: TOKEN_ISSUER,
+        requiredClaims: ['sub', 'exp', 'iat', 'jti', 'tenant_id'],
+      });
+      const { sub, tenant_id: tenantId, scopes } = payload;
+      if (typeof sub !== 'string' || typeof tenantId !== 'string' || !isStringArray(scopes)) return null;
+      return { keyId: sub, tenantId, scopes };
+    } catch (error) {
+      if (error instanceof joseErrors.JOSEError) return null;
+      throw error;
+    }
+  }
+}
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}
