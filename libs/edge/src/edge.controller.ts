@@ -1,6 +1,6 @@
 import { All, Controller, Get, Headers, Param, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { HealthService } from '@platform/observability';
+import { HealthService, metricsRegistry } from '@platform/observability';
 import { RouteResolver } from '@platform/routing';
 import { type EdgeAnswer, htmlAnswer, jsonAnswer } from './edge-answer.js';
 import { EdgePagesService } from './edge-pages.service.js';
@@ -45,8 +45,8 @@ export class EdgeController {
     write(reply, await this.proxy.forward('data', request, reply));
   }
 
-  /** Probes answer on the platform's apex host only; a tenant's hostname never exposes them. */
-  @Get(['health', 'ready'])
+  /** Probes and metrics answer on the platform's apex host only; a tenant's hostname never exposes them. */
+  @Get(['health', 'ready', 'metrics'])
   async probes(@Headers('host') host: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     write(reply, await this.probe(host, request.url));
   }
@@ -54,6 +54,9 @@ export class EdgeController {
   private async probe(host: string, url: string): Promise<EdgeAnswer> {
     if ((await this.resolver.resolve(host)).kind !== 'platform') return htmlAnswer(404, 'Not found');
     if (url.startsWith('/health')) return jsonAnswer(200, { status: 'ok' });
+    if (url.startsWith('/metrics')) {
+      return { status: 200, headers: { 'content-type': metricsRegistry.contentType }, body: await metricsRegistry.metrics() };
+    }
     const readiness = await this.health.readiness();
     return jsonAnswer(readiness.status === 'ok' ? 200 : 503, readiness);
   }

@@ -2,14 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplication, LogLevel, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { PinoNestLogger, createPinoLogger, instrumentHttp } from '@platform/observability';
 import { HttpExceptionFilter } from './http-exception.filter.js';
 
 export interface HttpAppOptions {
+  /** Names the app on every log line. */
+  name?: string;
   bodyLimitBytes?: number;
   logLevel?: LogLevel;
 }
-
-const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
 /** Every app is Nest on Fastify with the same error shape, request ids and graceful shutdown. */
 export async function createHttpApp(module: Type<unknown>, options: HttpAppOptions = {}): Promise<NestFastifyApplication> {
@@ -22,10 +23,9 @@ export async function createHttpApp(module: Type<unknown>, options: HttpAppOptio
   adapter.getInstance().addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
-  const level = options.logLevel ?? 'log';
-  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
-    logger: LEVELS.slice(0, LEVELS.indexOf(level) + 1),
-  });
+  const logger = createPinoLogger(options.name ?? module.name, options.logLevel ?? 'log');
+  instrumentHttp(adapter.getInstance(), logger);
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { logger: new PinoNestLogger(logger) });
   app.useGlobalFilters(new HttpExceptionFilter());
   app.enableShutdownHooks();
   return app;

@@ -14,7 +14,13 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'JobNotFound':
     case 'ApiKeyNotFound':
     case 'CounterNotFound':
+    case 'RecordNotFound':
+    case 'IngestionNotFound':
       return 404;
+    case 'PayloadTooLarge':
+      return 413;
+    case 'UnsupportedMediaType':
+      return 415;
     case 'SlugTaken':
     case 'DomainTaken':
     case 'IdempotencyKeyReused':

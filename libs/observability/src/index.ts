@@ -1,2 +1,6 @@
 export * from './health.service.js';
+export * from './http-telemetry.js';
+export * from './logger.js';
+export * from './metrics.js';
+export * from './metrics.controller.js';
 export * from './observability.module.js';

@@ -6,6 +6,7 @@ import { LocalTarget } from './local.target.js';
 import { ProvisionTenantService } from './provision-tenant.service.js';
 import { PROVISIONING_TARGET } from './provisioning-target.js';
 import { ProvisioningWorker } from './provisioning.worker.js';
+import { ProvisioningMetrics } from './provisioning.metrics.js';
 import { ReconcilerService } from './reconciler.service.js';
 import { TenantDatabaseRepository } from './tenant-database.repository.js';
 
@@ -34,6 +35,7 @@ export class ProvisioningModule {
         { provide: PROVISIONING_TARGET, inject: [PLATFORM_CONFIG, LocalTarget], useFactory: selectTarget },
         ProvisionTenantService,
         ProvisioningWorker,
+        ProvisioningMetrics,
         ReconcilerService,
       ],
       exports: [ProvisionTenantService, ReconcilerService],

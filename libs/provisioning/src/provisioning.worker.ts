@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
+import { provisioningJobDuration, provisioningJobs } from '@platform/observability';
 import {
   PROVISIONING_QUEUE,
   type ProvisioningJobName,
@@ -43,8 +44,15 @@ export class ProvisioningWorker implements OnApplicationBootstrap, OnModuleDestr
     if (!parsed.success) throw new UnrecoverableError(`Malformed job payload: ${parsed.error.message}`);
     const payload = parsed.data;
     const jobId = job.id ?? 'unknown';
+    const timer = provisioningJobDuration.startTimer({ kind: job.name });
+    const count = (outcome: string) => {
+      provisioningJobs.inc({ kind: job.name, outcome });
+      timer({ outcome });
+    };
     try {
-      return await this.provision.run(payload, jobId, job.attemptsMade + 1);
+      const outcome = await this.provision.run(payload, jobId, job.attemptsMade + 1);
+      count(outcome);
+      return outcome;
     } catch (error) {
       if (error instanceof TenantBusyError) {
         await job.moveToDelayed(Date.now() + BUSY_RETRY_MS, token);
@@ -52,6 +60,7 @@ export class ProvisioningWorker implements OnApplicationBootstrap, OnModuleDestr
       }
       const failure = classifyFailure(error);
       const final = failure.terminal || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      count(final ? 'failed' : 'retrying');
       await this.provision.recordFailure(payload, jobId, failure, final);
       if (failure.terminal) throw new UnrecoverableError(failure.message);
       throw error;

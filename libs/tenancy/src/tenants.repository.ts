@@ -85,6 +85,11 @@ export class TenantsRepository {
       ORDER BY "updatedAt" LIMIT ${limit}`;
   }
 
+  async countByPhase(): Promise<{ phase: TenantPhase; count: number }[]> {
+    const groups = await this.prisma.tenant.groupBy({ by: ['phase'], _count: { _all: true } });
+    return groups.map((group) => ({ phase: group.phase, count: group._count._all }));
+  }
+
   async markInProgress(tenantId: string, phase: TenantPhase): Promise<void> {
     await this.prisma.tenant.update({ where: { id: tenantId }, data: { phase } });
   }

@@ -1,0 +1,58 @@
+import type { LoggerService, LogLevel } from '@nestjs/common';
+import { pino, type Logger } from 'pino';
+
+const PINO_LEVELS: Record<LogLevel, pino.Level> = {
+  fatal: 'fatal',
+  error: 'error',
+  warn: 'warn',
+  log: 'info',
+  debug: 'debug',
+  verbose: 'trace',
+};
+
+// Credentials can arrive in headers or bodies; a log line never carries them.
+const REDACT = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["idempotency-key"]',
+  'req.headers["x-platform-signature"]',
+  '*.token',
+  '*.key',
+  '*.password',
+  '*.secret',
+];
+
+/** JSON lines on stdout: one shape for Nest's own logs and Fastify's request logs. */
+export function createPinoLogger(app: string, level: LogLevel): Logger {
+  return pino({ level: PINO_LEVELS[level], base: { app }, redact: { paths: REDACT, censor: '[redacted]' } });
+}
+
+/** Nest's LoggerService over pino, so `new Logger(Context)` lines are JSON too. */
+export class PinoNestLogger implements LoggerService {
+  constructor(private readonly logger: Logger) {}
+
+  log(message: unknown, context?: string): void {
+    this.logger.info({ context }, String(message));
+  }
+
+  error(message: unknown, stackOrContext?: string, context?: string): void {
+    const [stack, where] = context === undefined ? [undefined, stackOrContext] : [stackOrContext, context];
+    this.logger.error({ context: where, stack }, String(message));
+  }
+
+  warn(message: unknown, context?: string): void {
+    this.logger.warn({ context }, String(message));
+  }
+
+  debug(message: unknown, context?: string): void {
+    this.logger.debug({ context }, String(message));
+  }
+
+  verbose(message: unknown, context?: string): void {
+    this.logger.trace({ context }, String(message));
+  }
+
+  fatal(message: unknown, context?: string): void {
+    this.logger.fatal({ context }, String(message));
+  }
+}

@@ -1,0 +1,57 @@
+import { Stack, uniqueSlug } from './support/stack.js';
+import { aTenant } from './support/tenant.factory.js';
+
+async function scrape(url: string): Promise<string> {
+  const answer = await fetch(url);
+  expect(answer.status).toBe(200);
+  expect(answer.headers.get('content-type')).toContain('text/plain');
+  return answer.text();
+}
+
+describe('Operating the platform: metrics, request ids and JSON logs', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await Stack.start(['control-plane', 'provisioner', 'edge'], { LOG_LEVEL: 'debug' });
+  }, 90_000);
+
+  afterAll(() => stack.stop());
+
+  it('counts requests by route template and status, and provisioning jobs by outcome', async () => {
+    const slug = uniqueSlug('metrics');
+    await stack.api('POST', '/v1/tenants', { body: aTenant({ slug }) });
+    await stack.waitForReady(slug);
+    await stack.api('GET', '/v1/tenants/does-not-exist');
+
+    const controlPlane = await scrape(`${stack.controlPlaneUrl}/metrics`);
+    expect(controlPlane).toMatch(/http_requests_total\{method="POST",route="\/v1\/tenants",status="202"\} [1-9]/);
+    expect(controlPlane).toMatch(/http_requests_total\{method="GET",route="\/v1\/tenants\/:ref",status="404"\} [1-9]/);
+    expect(controlPlane).not.toContain(slug);
+
+    const provisioner = await scrape(`http://127.0.0.1:${stack.env.PROVISIONER_PORT}/metrics`);
+    expect(provisioner).toMatch(/provisioning_jobs_total\{kind="provision",outcome="converged"\} [1-9]/);
+    expect(provisioner).toMatch(/provisioning_job_duration_seconds_count\{kind="provision",outcome="converged"\} [1-9]/);
+    expect(provisioner).toMatch(/tenants\{phase="Ready"\} [1-9]/);
+    expect(provisioner).toMatch(/provisioning_queue_oldest_waiting_seconds \d/);
+  });
+
+  it('serves edge metrics on the apex host only, never on a tenant hostname', async () => {
+    const apex = await stack.edge('localhost', '/metrics');
+    expect(apex.status).toBe(200);
+    expect(apex.text).toContain('http_requests_total');
+    expect((await stack.edge('someone.localhost', '/metrics')).status).toBe(404);
+  });
+
+  it('echoes X-Request-Id and logs JSON lines that carry it, without credentials', async () => {
+    const requestId = `req-${uniqueSlug()}`;
+    const answer = await stack.api('GET', '/v1/tenants/nobody-here', { headers: { 'x-request-id': requestId } });
+    expect(answer.headers.get('x-request-id')).toBe(requestId);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    const lines = stack.logs.filter((line) => line.startsWith('[control-plane] {'));
+    expect(lines.length).toBeGreaterThan(0);
+    const entries = lines.map((line) => JSON.parse(line.slice('[control-plane] '.length)) as Record<string, unknown>);
+    expect(entries.find((entry) => entry.reqId === requestId)).toMatchObject({ app: 'control-plane', status: 404 });
+    expect(stack.logs.join('\n')).not.toContain(stack.adminToken);
+  });
+});
