@@ -233,13 +233,15 @@ describe('Onboarding a tenant end to end (local target)', () => {
     const viaEdge = await stack.edge(`${slug}.localhost`, '/api/counter/v1/counters', {
       headers: { 'x-platform-tenant-slug': 'someone-else' },
     });
-    expect(viaEdge.status).toBe(501);
-    expect(JSON.parse(viaEdge.text)).toMatchObject({ error: 'NotImplemented', details: { tenant: slug } });
+    // The edge's own signature is accepted (the forged slug was dropped); only the caller's credential is missing.
+    expect(viaEdge.status).toBe(401);
+    expect(JSON.parse(viaEdge.text)).toMatchObject({ error: 'Unauthenticated', message: expect.stringContaining('Authorization') });
 
     const direct = await fetch(`http://127.0.0.1:${stack.env.COUNTER_PORT}/v1/counters`, {
       headers: { 'x-platform-tenant-id': 'forged', 'x-platform-tenant-slug': slug, 'x-platform-signature': 'x' },
     });
     expect(direct.status).toBe(401);
+    expect(await direct.json()).toMatchObject({ message: expect.stringContaining('through the edge') });
   });
 
   it('documents the API, answers probes, and guards the queue dashboard', async () => {

@@ -1,8 +1,15 @@
 import 'reflect-metadata';
 import { loadConfigOrExit } from '@platform/config';
 import { createHttpApp, listen } from '@platform/http-api';
-import { CounterModule } from './counter.module.js';
+import { CounterAppModule } from './counter.module.js';
+
+// Counter bodies are at most `{ "start": n }`; anything big is refused before it is parsed.
+const COUNTER_BODY_LIMIT_BYTES = 4_096;
 
 const config = loadConfigOrExit('counter');
-const app = await createHttpApp(CounterModule, { logLevel: config.app.logLevel });
+const app = await createHttpApp(CounterAppModule, {
+  name: 'counter',
+  logLevel: config.app.logLevel,
+  bodyLimitBytes: COUNTER_BODY_LIMIT_BYTES,
+});
 await listen(app, config.counter.port, 'counter');

@@ -5,7 +5,10 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
  * through in constant memory and keep their exact bytes.
  */
 export function passBodiesThrough(app: NestFastifyApplication): void {
-  const fastify = app.getHttpAdapter().getInstance();
+  const adapter = app.getHttpAdapter();
+  // Nest adds JSON and form parsers at init; they would drain the request stream before it is forwarded.
+  adapter.registerParserMiddleware = () => undefined;
+  const fastify = adapter.getInstance();
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', (_request, _payload, done) => done(null));
 }

@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import type { TenantRef } from '@platform/database';
+import { DomainError } from '@platform/errors';
+import { CounterLeases } from './counter-leases.js';
+import type { CountQuery, CounterBlock, CounterValue, CounterView, CreateCounterInput, ListCountersQuery } from './counter.schemas.js';
+import { CountersRepository } from './counters.repository.js';
+
+@Injectable()
+export class CountersService {
+  constructor(
+    private readonly leases: CounterLeases,
+    private readonly counters: CountersRepository,
+  ) {}
+
+  async next(tenant: TenantRef, name: string, query: CountQuery): Promise<CounterValue | CounterBlock> {
+    if (query.count === undefined) return { name, value: await this.leases.take(tenant, name, 1) };
+    const first = await this.leases.take(tenant, name, query.count);
+    return { name, first, last: first + query.count - 1 };
+  }
+
+  async create(tenant: TenantRef, name: string, input: CreateCounterInput): Promise<CounterView> {
+    const created = await this.counters.create(tenant, name, input.start ?? 1);
+    if (!created) throw new DomainError('CounterExists', `Counter ${name} exists and has already issued values`);
+    this.leases.forget(tenant, name);
+    return created;
+  }
+
+  async get(tenant: TenantRef, name: string): Promise<CounterView> {
+    const counter = await this.counters.find(tenant, name);
+    if (!counter) throw new DomainError('CounterNotFound', `No counter named ${name}`);
+    return counter;
+  }
+
+  async list(tenant: TenantRef, query: ListCountersQuery): Promise<{ items: CounterView[]; nextCursor: string | null }> {
+    const items = await this.counters.list(tenant, query.limit, query.cursor);
+    return { items, nextCursor: items.length === query.limit ? items[items.length - 1]!.name : null };
+  }
+}

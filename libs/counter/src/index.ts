@@ -1,0 +1,3 @@
+export * from './counter.module.js';
+export * from './counter.schemas.js';
+export * from './counters.service.js';
