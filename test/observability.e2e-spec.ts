@@ -24,15 +24,16 @@ describe('Operating the platform: metrics, request ids and JSON logs', () => {
     await stack.api('GET', '/v1/tenants/does-not-exist');
 
     const controlPlane = await scrape(`${stack.controlPlaneUrl}/metrics`);
-    expect(controlPlane).toMatch(/http_requests_total\{method="POST",route="\/v1\/tenants",status="202"\} [1-9]/);
-    expect(controlPlane).toMatch(/http_requests_total\{method="GET",route="\/v1\/tenants\/:ref",status="404"\} [1-9]/);
+    expect(controlPlane).toMatch(/http_requests_total\{method="POST",route="\/v1\/tenants",status="202",app="control-plane"\} [1-9]/);
+    expect(controlPlane).toMatch(/http_requests_total\{method="GET",route="\/v1\/tenants\/:ref",status="404",app="control-plane"\} [1-9]/);
     expect(controlPlane).not.toContain(slug);
 
     const provisioner = await scrape(`http://127.0.0.1:${stack.env.PROVISIONER_PORT}/metrics`);
-    expect(provisioner).toMatch(/provisioning_jobs_total\{kind="provision",outcome="converged"\} [1-9]/);
-    expect(provisioner).toMatch(/provisioning_job_duration_seconds_count\{kind="provision",outcome="converged"\} [1-9]/);
-    expect(provisioner).toMatch(/tenants\{phase="Ready"\} [1-9]/);
-    expect(provisioner).toMatch(/provisioning_queue_oldest_waiting_seconds \d/);
+    expect(provisioner).toMatch(/provisioning_jobs_total\{kind="provision",outcome="converged",app="provisioner"\} [1-9]/);
+    expect(provisioner).toMatch(/provisioning_job_duration_seconds_count\{kind="provision",outcome="converged",app="provisioner"\} [1-9]/);
+    expect(provisioner).toMatch(/tenants\{phase="Ready",app="provisioner"\} [1-9]/);
+    expect(provisioner).toMatch(/provisioning_change_to_converged_seconds_count\{kind="provision",app="provisioner"\} [1-9]/);
+    expect(provisioner).toMatch(/provisioning_queue_oldest_waiting_seconds\{app="provisioner"\} \d/);
   });
 
   it('serves edge metrics on the apex host only, never on a tenant hostname', async () => {

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { applyMigrations } from '@platform/database';
+import type { TenantView } from '@platform/tenancy';
 import { type PlatformApp, spawnApp, stopProcess, waitForHttp } from '../../scripts/platform-processes.js';
 import { dropTestDatabase, newTestDatabaseName } from './test-database.js';
 
@@ -102,7 +103,11 @@ export class Stack {
     await rm(this.assetDir, { recursive: true, force: true });
   }
 
-  /** Calls the admin API as the seeded admin unless another token (or none) is given. */
+  /**
+   * Calls the admin API as the seeded admin unless another token (or none) is given. The default
+   * body type is loose on purpose: tests read answers field by field and assert them with matchers.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async api<T = any>(
     method: string,
     path: string,
@@ -134,18 +139,18 @@ export class Stack {
     }
   }
 
-  async waitForTenant(ref: string, until: (tenant: any) => boolean, timeoutMs = 30_000): Promise<any> {
+  async waitForTenant(ref: string, until: (tenant: TenantView) => boolean, timeoutMs = 30_000): Promise<TenantView> {
     const deadline = Date.now() + timeoutMs;
-    let last: any;
+    let last: TenantView | undefined;
     while (Date.now() < deadline) {
-      last = (await this.api('GET', `/v1/tenants/${ref}`)).body;
-      if (until(last)) return last;
+      last = (await this.api<TenantView>('GET', `/v1/tenants/${ref}`)).body;
+      if (last && until(last)) return last;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     throw new Error(`Tenant ${ref} did not reach the expected state: ${JSON.stringify(last?.status)}\n${this.logs.slice(-20).join('\n')}`);
   }
 
-  waitForReady(ref: string, timeoutMs?: number): Promise<any> {
+  waitForReady(ref: string, timeoutMs?: number): Promise<TenantView> {
     return this.waitForTenant(
       ref,
       (tenant) => tenant.status?.phase === 'Ready' && tenant.status.observedGeneration === tenant.generation,

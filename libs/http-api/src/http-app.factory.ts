@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplication, LogLevel, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { PinoNestLogger, createPinoLogger, instrumentHttp } from '@platform/observability';
+import { PinoNestLogger, createPinoLogger, instrumentHttp, metricsRegistry } from '@platform/observability';
 import { HttpExceptionFilter } from './http-exception.filter.js';
 
 export interface HttpAppOptions {
@@ -23,7 +23,9 @@ export async function createHttpApp(module: Type<unknown>, options: HttpAppOptio
   adapter.getInstance().addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
-  const logger = createPinoLogger(options.name ?? module.name, options.logLevel ?? 'log');
+  const name = options.name ?? module.name;
+  metricsRegistry.setDefaultLabels({ app: name });
+  const logger = createPinoLogger(name, options.logLevel ?? 'log');
   instrumentHttp(adapter.getInstance(), logger);
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { logger: new PinoNestLogger(logger) });
   app.useGlobalFilters(new HttpExceptionFilter());

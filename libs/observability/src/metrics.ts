@@ -35,6 +35,14 @@ export const provisioningJobDuration = new Histogram({
   registers: [metricsRegistry],
 });
 
+export const changeToConverged = new Histogram({
+  name: 'provisioning_change_to_converged_seconds',
+  help: 'From the job being queued (the change accepted) to its generation converged, by kind',
+  labelNames: ['kind'] as const,
+  buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600],
+  registers: [metricsRegistry],
+});
+
 /** A gauge read at scrape time (queue depth, tenants by phase), so it is never stale. */
 export function scrapedGauge<Label extends string>(
   name: string,

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
-import { provisioningJobDuration, provisioningJobs } from '@platform/observability';
+import { changeToConverged, provisioningJobDuration, provisioningJobs } from '@platform/observability';
 import {
   PROVISIONING_QUEUE,
   type ProvisioningJobName,
@@ -52,6 +52,7 @@ export class ProvisioningWorker implements OnApplicationBootstrap, OnModuleDestr
     try {
       const outcome = await this.provision.run(payload, jobId, job.attemptsMade + 1);
       count(outcome);
+      if (outcome === 'converged') changeToConverged.observe({ kind: job.name }, (Date.now() - job.timestamp) / 1000);
       return outcome;
     } catch (error) {
       if (error instanceof TenantBusyError) {
