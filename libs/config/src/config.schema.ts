@@ -43,6 +43,13 @@ const envSchema = z.object({
   TENANT_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   TENANT_JWT_TTL_SECONDS: z.coerce.number().int().min(30).max(3_600).default(900),
   COUNTER_LEASE_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
+  DATA_MAX_JSON_BYTES: positiveInt(16 * 1024 * 1024),
+  DATA_MAX_STREAM_BYTES: positiveInt(512 * 1024 * 1024),
+  DATA_MAX_IMPORT_BYTES: positiveInt(1024 * 1024 * 1024),
+  DATA_MAX_ASYNC_BYTES: positiveInt(64 * 1024 * 1024),
+  DATA_MAX_ROWS_PER_REQUEST: positiveInt(1_000_000),
+  DATA_STATS_CACHE_TTL_S: positiveInt(300),
+  DATA_INGESTION_CONCURRENCY: positiveInt(2),
 });
 
 type Env = z.infer<typeof envSchema>;
