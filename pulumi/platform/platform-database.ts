@@ -1,0 +1,46 @@
+import * as gcp from '@pulumi/gcp';
+import * as pulumi from '@pulumi/pulumi';
+
+export interface PlatformDatabaseArgs {
+  region: string;
+  networkId: pulumi.Input<string>;
+  highAvailability: boolean;
+  password: pulumi.Input<string>;
+  /** Private service access must exist before an instance can take a private IP. */
+  dependsOn: pulumi.Input<pulumi.Resource>[];
+}
+
+/** Cloud SQL for PostgreSQL, private IP only: the control plane's database and every tenant schema. */
+export class PlatformDatabase extends pulumi.ComponentResource {
+  readonly databaseUrl: pulumi.Output<string>;
+  readonly connectionName: pulumi.Output<string>;
+
+  constructor(name: string, args: PlatformDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('platform:infra:PlatformDatabase', name, {}, opts);
+    const parent = { parent: this };
+
+    const instance = new gcp.sql.DatabaseInstance(`${name}-postgres`, {
+      name: `${name}-postgres`,
+      region: args.region,
+      databaseVersion: 'POSTGRES_16',
+      deletionProtection: true,
+      settings: {
+        tier: args.highAvailability ? 'db-custom-4-16384' : 'db-custom-1-3840',
+        availabilityType: args.highAvailability ? 'REGIONAL' : 'ZONAL',
+        ipConfiguration: { ipv4Enabled: false, privateNetwork: args.networkId, sslMode: 'ENCRYPTED_ONLY' },
+        backupConfiguration: { enabled: true, pointInTimeRecoveryEnabled: true },
+        // Each tenant workload pod holds a small pool; 100+ tenants need more than the default.
+        databaseFlags: [{ name: 'max_connections', value: '1000' }],
+      },
+    }, { parent: this, dependsOn: args.dependsOn });
+
+    const database = new gcp.sql.Database(`${name}-platform`, { name: 'platform', instance: instance.name }, parent);
+    const user = new gcp.sql.User(`${name}-platform-user`, { name: 'platform', instance: instance.name, password: args.password }, parent);
+
+    this.connectionName = instance.connectionName;
+    this.databaseUrl = pulumi.secret(
+      pulumi.interpolate`postgresql://${user.name}:${pulumi.output(args.password).apply(encodeURIComponent)}@${instance.privateIpAddress}:5432/${database.name}?sslmode=require`,
+    );
+    this.registerOutputs({ connectionName: this.connectionName, databaseUrl: this.databaseUrl });
+  }
+}

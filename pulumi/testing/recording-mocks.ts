@@ -1,0 +1,98 @@
+import * as pulumi from '@pulumi/pulumi';
+
+/** One resource the program asked for, as the engine would have received it. */
+export interface RecordedResource {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+  /** Logical name of the provider the resource was created with; inherited from parents. */
+  provider?: string;
+}
+
+export interface RecordedRun {
+  resources: RecordedResource[];
+  outputs: Record<string, unknown>;
+}
+
+// Values the cloud would compute; fixed so snapshots and outputs are stable.
+const COMPUTED_STATE: Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>> = {
+  'gcp:compute/globalAddress:GlobalAddress': () => ({ address: '203.0.113.10' }),
+  'gcp:compute/backendBucket:BackendBucket': (inputs) => ({
+    selfLink: `https://www.googleapis.com/compute/v1/projects/mock-project/global/backendBuckets/${String(inputs.name)}`,
+  }),
+  'gcp:container/cluster:Cluster': () => ({
+    endpoint: '192.0.2.1',
+    masterAuth: { clusterCaCertificate: 'LS0tbW9jay1jYS0tLQ==' },
+  }),
+  'gcp:dns/managedZone:ManagedZone': () => ({ nameServers: ['ns-cloud-a1.googledomains.com.'] }),
+  'gcp:sql/databaseInstance:DatabaseInstance': (inputs) => ({
+    privateIpAddress: '10.30.0.3',
+    connectionName: `mock-project:europe-west1:${String(inputs.name)}`,
+  }),
+  'gcp:redis/instance:Instance': () => ({ host: '10.30.0.4', port: 6379 }),
+  'pulumi:pulumi:StackReference': (inputs) => ({ outputs: MOCK_PLATFORM_OUTPUTS, name: inputs.name }),
+};
+
+/** What a platform stack would export; tenant programs built from a StackReference read these. */
+export const MOCK_PLATFORM_OUTPUTS = {
+  gcpProject: 'mock-project',
+  gcpRegion: 'europe-west1',
+  kubeconfig: '{"apiVersion":"v1","kind":"Config"}',
+  dnsZoneName: 'platform-zone',
+  registryUrl: 'europe-west1-docker.pkg.dev/mock-project/platform-images',
+  privateServicesCidr: '10.30.0.0/16',
+  databaseUrl: 'postgresql://platform:secret@10.30.0.3:5432/platform',
+  edgeSigningSecret: 'mock-edge-signing-secret-of-32-characters',
+};
+
+/**
+ * Runs a Pulumi program against in-memory mocks (no engine, no cloud) and returns every resource
+ * it declared with its inputs, plus its outputs with secrets and Outputs resolved to plain values.
+ */
+export async function recordProgram(program: () => Promise<Record<string, unknown>>): Promise<RecordedRun> {
+  const resources: RecordedResource[] = [];
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        resources.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown>, provider: providerName(args.provider) });
+        const computed = COMPUTED_STATE[args.type]?.(args.inputs as Record<string, unknown>) ?? {};
+        return { id: `${args.name}-id`, state: { ...args.inputs, ...computed } };
+      },
+      call: (args) => args.inputs,
+    },
+    'mock-project',
+    'mock-stack',
+    false,
+  );
+  const outputs = (await resolveDeep(await program())) as Record<string, unknown>;
+  await settle(() => resources.length);
+  return { resources, outputs };
+}
+
+// A provider reference is `<provider urn>::<id>`; the URN ends in the provider's logical name.
+function providerName(reference: string | undefined): string | undefined {
+  return reference?.split('::').at(-2);
+}
+
+/** Pulumi registers resources asynchronously; wait until no new registration arrives. */
+async function settle(count: () => number): Promise<void> {
+  let previous = -1;
+  let quietRounds = 0;
+  while (quietRounds < 5) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    quietRounds = count() === previous ? quietRounds + 1 : 0;
+    previous = count();
+  }
+}
+
+async function resolveDeep(value: unknown): Promise<unknown> {
+  if (pulumi.Output.isInstance(value)) {
+    return resolveDeep(await new Promise((resolve) => (value as pulumi.Output<unknown>).apply(resolve)));
+  }
+  if (Array.isArray(value)) return Promise.all(value.map(resolveDeep));
+  if (value && typeof value === 'object' && !(value instanceof Buffer)) {
+    const entries = await Promise.all(Object.entries(value).map(async ([key, child]) => [key, await resolveDeep(child)] as const));
+    return Object.fromEntries(entries);
+  }
+  return value;
+}

@@ -1,0 +1,42 @@
+import type { TenantSpec } from '@platform/tenancy';
+import type { TenantProgramSettings } from '../tenant/tenant-settings.js';
+import { MOCK_PLATFORM_OUTPUTS } from './recording-mocks.js';
+
+const SVG_LOGO = Buffer.from(
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle cx="5" cy="5" r="4" fill="#123456"/></svg>',
+).toString('base64');
+
+/** A valid spec; override what the test is about. */
+export function aTenantSpec(overrides: Partial<TenantSpec> = {}): TenantSpec {
+  const slug = overrides.slug ?? 'acme';
+  return {
+    tenantId: `00000000-0000-4000-8000-${slug.padEnd(12, '0').slice(0, 12).replace(/[^0-9a-f]/g, '0')}`,
+    slug,
+    displayName: 'Acme Corp',
+    tier: 'business',
+    branding: { primaryColor: '#0b5fff', accentColor: '#222222', logo: { contentType: 'image/svg+xml', base64: SVG_LOGO } },
+    domains: [],
+    state: 'active',
+    generation: 1,
+    ...overrides,
+  };
+}
+
+/** Settings as the platform stack would give them, as plain values. */
+export function someTenantSettings(overrides: Partial<TenantProgramSettings> = {}): TenantProgramSettings {
+  return {
+    platformDomain: 'saas.example.com',
+    gcp: { project: MOCK_PLATFORM_OUTPUTS.gcpProject, region: MOCK_PLATFORM_OUTPUTS.gcpRegion, assetsLocation: 'EU' },
+    kubeconfig: MOCK_PLATFORM_OUTPUTS.kubeconfig,
+    dnsZoneName: MOCK_PLATFORM_OUTPUTS.dnsZoneName,
+    images: {
+      counter: `${MOCK_PLATFORM_OUTPUTS.registryUrl}/counter:2026.11.25`,
+      dataApi: `${MOCK_PLATFORM_OUTPUTS.registryUrl}/data-api:2026.11.25`,
+    },
+    ingressControllerNamespace: 'platform-edge',
+    privateServicesCidr: MOCK_PLATFORM_OUTPUTS.privateServicesCidr,
+    database: { url: MOCK_PLATFORM_OUTPUTS.databaseUrl, schema: 't_acme', role: 't_acme_r12345678' },
+    edgeSigningSecret: MOCK_PLATFORM_OUTPUTS.edgeSigningSecret,
+    ...overrides,
+  };
+}
