@@ -41,7 +41,7 @@ export class Stack {
     const env: Record<string, string> = {
       NODE_ENV: 'test',
       LOG_LEVEL: 'warn',
-      DATABASE_URL: `postgresql://postgres@127.0.0.1:5432/${databaseName}`,
+      DATABASE_URL: `${extraEnv.PG_SERVER ?? 'postgresql://postgres@127.0.0.1:5432'}/${databaseName}`,
       REDIS_URL,
       QUEUE_PREFIX: databaseName,
       ASSET_DIR: assetDir,
@@ -213,7 +213,7 @@ async function answerOf<T>(response: Response): Promise<HttpAnswer<T>> {
   return { status: response.status, headers: response.headers, body: body as T, text };
 }
 
-async function freePorts(count: number): Promise<number[]> {
+export async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
     Array.from({ length: count }, () => {
       const server = createServer();

@@ -1,7 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
-import { isDomainError } from '@platform/errors';
+import { isDependencyUnavailable, isDomainError } from '@platform/errors';
 import { httpStatusOf } from './http-error.mapping.js';
 
 export interface ErrorBody {
@@ -39,6 +39,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const { status, body } = this.toResponse(exception);
+    if (status === 503) void reply.header('retry-after', '5');
     void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 
@@ -60,6 +61,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
         status: fastifyError.statusCode,
         body: { error: errorNameOf(fastifyError.statusCode), message: fastifyError.message ?? 'Bad request' },
       };
+    }
+    if (isDependencyUnavailable(exception)) {
+      this.logger.warn(`Dependency unavailable: ${(exception as Error)?.message ?? String(exception)}`);
+      return { status: 503, body: { error: 'DependencyUnavailable', message: 'A dependency of this service is unavailable; retry shortly' } };
     }
     const errorId = randomUUID();
     this.logger.error(`Unhandled error ${errorId}`, (exception as Error)?.stack ?? String(exception));

@@ -1,4 +1,4 @@
-import { isDomainError } from '@platform/errors';
+import { isDependencyUnavailable, isDomainError } from '@platform/errors';
 
 /** Another worker holds this tenant; not a failure, just "try again shortly". */
 export class TenantBusyError extends Error {
@@ -22,7 +22,8 @@ export interface ClassifiedFailure {
   message: string;
 }
 
-const RETRYABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P03', '53300', '40001', '40P01']);
+// Serialization failures and deadlocks: the same work succeeds when run again.
+const RETRYABLE_CODES = new Set(['40001', '40P01']);
 
 /** The one place that decides retry-or-fail for a provisioning failure. */
 export function classifyFailure(error: unknown): ClassifiedFailure {
@@ -30,7 +31,8 @@ export function classifyFailure(error: unknown): ClassifiedFailure {
   if (error instanceof InvalidSpecError || isDomainError(error)) {
     return { terminal: true, reason: 'InvalidSpec', message };
   }
+  if (isDependencyUnavailable(error)) return { terminal: false, reason: 'DependencyUnavailable', message };
   const code = (error as { code?: string })?.code ?? (error as { cause?: { code?: string } })?.cause?.code;
-  if (code && RETRYABLE_CODES.has(code)) return { terminal: false, reason: 'DependencyUnavailable', message };
+  if (code && RETRYABLE_CODES.has(code)) return { terminal: false, reason: 'Conflict', message };
   return { terminal: false, reason: 'ProvisioningError', message };
 }

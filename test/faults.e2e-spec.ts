@@ -1,0 +1,71 @@
+import { PrivatePostgres, PrivateRedis } from './support/private-services.js';
+import { Stack, freePorts, uniqueSlug } from './support/stack.js';
+import { aTenant } from './support/tenant.factory.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function onboard(stack: Stack, count: number, prefix: string): Promise<string[]> {
+  const slugs = Array.from({ length: count }, () => uniqueSlug(prefix));
+  const answers = await Promise.all(slugs.map((slug) => stack.api('POST', '/v1/tenants', { body: aTenant({ slug }) })));
+  answers.forEach((answer) => expect(answer.status).toBe(202));
+  return slugs;
+}
+
+/**
+ * Faults on real processes. Each test runs its own Postgres or Redis server on a free port, so
+ * stopping it never disturbs the other test files running at the same time.
+ */
+describe('The platform under dependency faults', () => {
+  it('answers 503 (not 500) while Postgres restarts, and every tenant onboarded around it ends Ready', async () => {
+    const [port] = await freePorts(1);
+    const postgres = await PrivatePostgres.start(port!);
+    const stack = await Stack.start(['control-plane', 'provisioner', 'edge'], {
+      PG_SERVER: `postgresql://postgres@127.0.0.1:${port}`,
+      PROVISIONER_MAX_ATTEMPTS: '12',
+    });
+    try {
+      const slugs = await onboard(stack, 20, 'pgdown');
+      postgres.down();
+
+      const during = await stack.api('POST', '/v1/tenants', { body: aTenant({ slug: uniqueSlug('during') }) });
+      expect(during.status).toBe(503);
+      expect(during.body).toMatchObject({ error: 'DependencyUnavailable', message: expect.any(String) });
+      expect(during.text).not.toMatch(/\bat .*\.js:\d+/);
+      expect(during.headers.get('retry-after')).toBe('5');
+      const read = await stack.api('GET', `/v1/tenants/${slugs[0]}`);
+      expect(read.status).toBe(503);
+      expect((await stack.api('GET', '/ready', { token: null })).status).toBe(503);
+
+      await sleep(2_000);
+      await postgres.up();
+      for (const slug of slugs) await stack.waitForReady(slug, 60_000);
+      expect((await stack.edge(`${slugs[0]}.localhost`)).status).toBe(200);
+    } finally {
+      await stack.stop();
+      postgres.destroy();
+    }
+  }, 150_000);
+
+  it('accepts onboardings while Redis is down for 10 s, and runs them all once it is back', async () => {
+    const [port] = await freePorts(1);
+    const redis = new PrivateRedis(port!);
+    await redis.up();
+    const stack = await Stack.start(['control-plane', 'provisioner', 'edge'], { REDIS_URL: redis.url });
+    try {
+      await redis.down();
+      const slugs = await onboard(stack, 10, 'redisdown');
+      const ready = await stack.api('GET', '/ready', { token: null });
+      expect(ready.status).toBe(503);
+      expect(ready.body.checks.redis).not.toBe('ok');
+      await sleep(10_000);
+      const pending = await stack.pg<{ phase: string }>(`SELECT phase FROM "Tenant" WHERE slug = ANY($1)`, [slugs]);
+      expect(pending.map((row) => row.phase)).toEqual(slugs.map(() => 'Pending'));
+
+      await redis.up();
+      for (const slug of slugs) await stack.waitForReady(slug, 60_000);
+    } finally {
+      await stack.stop();
+      await redis.down();
+    }
+  }, 150_000);
+});
