@@ -31,8 +31,7 @@ export class TenantTokensService {
     private readonly apiKeys: ApiKeyVerifier,
     @Inject(PLATFORM_CONFIG) config: PlatformConfig,
   ) {
-    // A separate derived key, so a JWT signature can never double as an edge-header signature.
-    this.key = new Uint8Array(hkdfSync('sha256', config.tenantAuth.jwtSecret, '', 'tenant-jwt/hs256', 32));
+    this.key = tenantJwtKeyOf(config.tenantAuth.jwtSecret);
     this.ttlSeconds = config.tenantAuth.jwtTtlSeconds;
   }
 
@@ -68,6 +67,11 @@ export class TenantTokensService {
       throw error;
     }
   }
+}
+
+/** A separate derived key, so a JWT signature can never double as an edge-header signature. */
+export function tenantJwtKeyOf(secret: string): Uint8Array {
+  return new Uint8Array(hkdfSync('sha256', secret, '', 'tenant-jwt/hs256', 32));
 }
 
 function isStringArray(value: unknown): value is string[] {
