@@ -1,8 +1,10 @@
 import 'reflect-metadata';
 import { loadConfigOrExit } from '@platform/config';
+import { streamRequestBodies } from '@platform/data';
 import { createHttpApp, listen } from '@platform/http-api';
 import { DataApiModule } from './data-api.module.js';
 
 const config = loadConfigOrExit('data-api');
-const app = await createHttpApp(DataApiModule, { logLevel: config.app.logLevel });
+const app = await createHttpApp(DataApiModule, { name: 'data-api', logLevel: config.app.logLevel, tracing: config.tracing });
+streamRequestBodies(app);
 await listen(app, config.dataApi.port, 'data-api');

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { DataTablesRepository } from './data-tables.repository.js';
+import { MeasurementsRepository } from './measurements.repository.js';
+import { MeasurementsService } from './measurements.service.js';
+import { RecordsRepository } from './records.repository.js';
+import { RecordsService } from './records.service.js';
+import { StatsCache } from './stats-cache.js';
+
+/** The data workload's domain. Needs the global DatabaseModule and PlatformConfigModule in the app. */
+@Module({
+  providers: [DataTablesRepository, MeasurementsRepository, RecordsRepository, StatsCache, MeasurementsService, RecordsService],
+  exports: [MeasurementsService, RecordsService],
+})
+export class DataModule {}

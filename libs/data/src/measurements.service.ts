@@ -1,0 +1,109 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
+import type { TenantRef } from '@platform/database';
+import { DomainError } from '@platform/errors';
+import { DataTablesRepository } from './data-tables.repository.js';
+import { HourRollups } from './measurement-hours.js';
+import {
+  type ListMeasurementsQuery,
+  type StatsQuery,
+  decodeMeasurementCursor,
+  encodeMeasurementCursor,
+  statsRangesOf,
+} from './measurement-queries.js';
+import { measurementCopyLine, parseMeasurement } from './measurement-row.js';
+import { MeasurementsRepository } from './measurements.repository.js';
+import { type BodyItem, type RequestBody, bodyItems, drainBody, invalidRow } from './request-body.js';
+import { StatsCache } from './stats-cache.js';
+
+export interface StatsAnswerRow {
+  bucket: string;
+  source?: string;
+  metric?: string;
+  count: number;
+  sum: number;
+  avg: number;
+  min: number;
+  max: number;
+}
+
+@Injectable()
+export class MeasurementsService {
+  constructor(
+    private readonly tables: DataTablesRepository,
+    private readonly measurements: MeasurementsRepository,
+    private readonly cache: StatsCache,
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
+  ) {}
+
+  /** A refused batch is read to its end before the answer, so the caller (still uploading) gets it cleanly. */
+  async ingest(tenant: TenantRef, body: RequestBody): Promise<{ accepted: number }> {
+    try {
+      return await this.ingestItems(tenant, bodyItems(body, this.config.dataApi));
+    } catch (error) {
+      await drainBody(body.stream, this.config.dataApi.maxStreamBytes);
+      throw error;
+    }
+  }
+
+  /** All or nothing: rows are validated while they stream into COPY, and one bad row rolls the transaction back. */
+  async ingestItems(tenant: TenantRef, items: AsyncIterable<BodyItem[]>): Promise<{ accepted: number }> {
+    const rollups = new HourRollups();
+    const accepted = await this.tables.run(tenant, async (client) => {
+      const count = await this.measurements.copyIn(client, this.copyLines(items, rollups));
+      await this.measurements.addHours(client, rollups.values());
+      return count;
+    });
+    if (accepted > 0) await this.cache.invalidate(tenant, rollups.minTsMs, rollups.maxTsMs);
+    return { accepted };
+  }
+
+  async list(tenant: TenantRef, query: ListMeasurementsQuery) {
+    const after = query.cursor ? decodeMeasurementCursor(query.cursor) : undefined;
+    const rows = await this.tables.run(tenant, (client) => this.measurements.list(client, { ...query, after }));
+    const last = rows.length === query.limit ? rows[rows.length - 1] : undefined;
+    return {
+      items: rows.map(({ source, metric, ts, value, tags }) => ({ source, metric, ts: ts.toISOString(), value, ...(tags ? { tags } : {}) })),
+      nextCursor: last ? encodeMeasurementCursor(last.ts, last.id) : null,
+    };
+  }
+
+  async stats(tenant: TenantRef, query: StatsQuery): Promise<{ rows: StatsAnswerRow[]; cached: boolean }> {
+    const queryKey = JSON.stringify([query.groupBy, query.bucket, query.from?.toISOString(), query.to?.toISOString()]);
+    const cached = await this.cache.get(tenant, queryKey);
+    if (cached) return { rows: JSON.parse(cached) as StatsAnswerRow[], cached: true };
+    const version = await this.cache.version(tenant);
+    const ranges = statsRangesOf(query.from, query.to);
+    const rows = await this.tables.run(tenant, (client) => this.measurements.stats(client, query.groupBy, query.bucket, ranges));
+    const answer = rows.map(({ bucket, source, metric, count, sum, min, max }) => ({
+      bucket: bucket.toISOString(),
+      ...(source === undefined ? {} : { source }),
+      ...(metric === undefined ? {} : { metric }),
+      count: Number(count),
+      sum,
+      avg: sum / Number(count),
+      min,
+      max,
+    }));
+    const range = { fromMs: query.from?.getTime() ?? null, toMs: query.to?.getTime() ?? null };
+    await this.cache.put(tenant, queryKey, version, range, JSON.stringify(answer));
+    return { rows: answer, cached: false };
+  }
+
+  private async *copyLines(items: AsyncIterable<BodyItem[]>, rollups: HourRollups): AsyncGenerator<string> {
+    const maxRows = this.config.dataApi.maxRowsPerRequest;
+    let rows = 0;
+    for await (const batch of items) {
+      let text = '';
+      for (const item of batch) {
+        const row = parseMeasurement(item.value);
+        if (typeof row === 'string') throw invalidRow(item.line, row);
+        rows += 1;
+        if (rows > maxRows) throw new DomainError('PayloadTooLarge', `At most ${maxRows} rows per request`, { maxRows });
+        rollups.add(row);
+        text += measurementCopyLine(row);
+      }
+      if (text) yield text;
+    }
+  }
+}

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+export const RECORD_LIMITS = {
+  keyMaxLength: 512,
+  dataMaxBytes: 1024 * 1024,
+} as const;
+
+export const collectionNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be 1-64 letters, digits, _ . - (starting with a letter or digit)');
+
+// Postgres text and jsonb cannot hold U+0000 (jsonb refuses the \u0000 escape too).
+const noNul = (text: string) => !text.includes('\u0000');
+
+export const recordKeySchema = z.string().min(1).max(RECORD_LIMITS.keyMaxLength).refine(noNul, 'must not contain U+0000');
+
+const recordSchema = z.object({ key: recordKeySchema, data: z.unknown() }).strict();
+
+export interface RecordInput {
+  key: string;
+  json: string;
+}
+
+/** Returns the record with its data already serialised (that is what is stored), or why it is refused. */
+export function toRecordInput(key: unknown, data: unknown): RecordInput | string {
+  const parsed = recordKeySchema.safeParse(key);
+  if (!parsed.success) return `key: ${parsed.error.issues[0]!.message}`;
+  if (data === undefined) return 'data: is required';
+  const json = JSON.stringify(data);
+  if (Buffer.byteLength(json) > RECORD_LIMITS.dataMaxBytes) return `data: larger than ${RECORD_LIMITS.dataMaxBytes} bytes`;
+  if (json.includes('\\u0000')) return 'data: must not contain U+0000';
+  return { key: parsed.data, json };
+}
+
+export function parseRecordItem(value: unknown): RecordInput | string {
+  const parsed = recordSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return `${issue.path.length ? issue.path.join('.') : '(row)'}: ${issue.message}`;
+  }
+  return toRecordInput(parsed.data.key, parsed.data.data);
+}
+
+export const listRecordsQuerySchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(1_000).default(100),
+    cursor: z.string().max(1_024).optional(),
+    prefix: recordKeySchema.optional(),
+  })
+  .strict();
+
+export type ListRecordsQuery = z.infer<typeof listRecordsQuerySchema>;
+
+export const importQuerySchema = z.object({ keyField: z.string().min(1).max(200).optional() }).strict();

@@ -1,0 +1,106 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
+import type { TenantRef } from '@platform/database';
+import { DomainError } from '@platform/errors';
+import { DataTablesRepository } from './data-tables.repository.js';
+import { importRecords } from './record-import.js';
+import { type ListRecordsQuery, type RecordInput, parseRecordItem } from './record-row.js';
+import { RecordsRepository, type StoredRecord } from './records.repository.js';
+import { type RequestBody, bodyItems, drainBody, invalidRow } from './request-body.js';
+
+// Records are upserted a chunk at a time; the whole request is still one transaction.
+const CHUNK_RECORDS = 2_000;
+const CHUNK_BYTES = 4 * 1024 * 1024;
+
+function view(record: StoredRecord) {
+  return { key: record.key, data: record.data, updatedAt: record.updated_at.toISOString() };
+}
+
+@Injectable()
+export class RecordsService {
+  constructor(
+    private readonly tables: DataTablesRepository,
+    private readonly records: RecordsRepository,
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
+  ) {}
+
+  async upsert(tenant: TenantRef, collection: string, body: RequestBody): Promise<{ upserted: number }> {
+    return this.refusingCleanly(body, this.config.dataApi.maxStreamBytes, async () => ({
+      upserted: await this.store(tenant, collection, this.recordItems(body)),
+    }));
+  }
+
+  async import(tenant: TenantRef, collection: string, body: RequestBody, keyField: string | undefined): Promise<{ imported: number }> {
+    const maxBytes = this.config.dataApi.maxImportBytes;
+    return this.refusingCleanly(body, maxBytes, async () => {
+      return { imported: await this.store(tenant, collection, importRecords(body.stream, { keyField, maxBytes })) };
+    });
+  }
+
+  async get(tenant: TenantRef, collection: string, key: string) {
+    const record = await this.tables.run(tenant, (client) => this.records.get(client, collection, key));
+    if (!record) throw new DomainError('RecordNotFound', `No record ${key} in ${collection}`, { collection, key });
+    return view(record);
+  }
+
+  async list(tenant: TenantRef, collection: string, query: ListRecordsQuery) {
+    const after = query.cursor === undefined ? undefined : Buffer.from(query.cursor, 'base64url').toString('utf8');
+    const rows = await this.tables.run(tenant, (client) =>
+      this.records.list(client, collection, { prefix: query.prefix, after, limit: query.limit }),
+    );
+    const last = rows.length === query.limit ? rows[rows.length - 1] : undefined;
+    return { items: rows.map(view), nextCursor: last ? Buffer.from(last.key).toString('base64url') : null };
+  }
+
+  async delete(tenant: TenantRef, collection: string, key: string): Promise<void> {
+    const deleted = await this.tables.run(tenant, (client) => this.records.delete(client, collection, key));
+    if (!deleted) throw new DomainError('RecordNotFound', `No record ${key} in ${collection}`, { collection, key });
+  }
+
+  /** All or nothing: chunks are upserted as they arrive, inside one transaction that a bad record rolls back. */
+  private async store(tenant: TenantRef, collection: string, inputs: AsyncIterable<RecordInput>): Promise<number> {
+    return this.tables.run(tenant, async (client) => {
+      let count = 0;
+      let chunk = new Map<string, RecordInput>();
+      let bytes = 0;
+      const flush = async () => {
+        await this.records.upsert(client, collection, [...chunk.values()]);
+        chunk = new Map();
+        bytes = 0;
+      };
+      for await (const record of inputs) {
+        // A key repeated within one chunk would hit the same row twice in one INSERT; the last one wins, as it would across chunks.
+        chunk.delete(record.key);
+        chunk.set(record.key, record);
+        bytes += record.json.length;
+        count += 1;
+        if (chunk.size >= CHUNK_RECORDS || bytes >= CHUNK_BYTES) await flush();
+      }
+      await flush();
+      return count;
+    });
+  }
+
+  private async *recordItems(body: RequestBody): AsyncGenerator<RecordInput> {
+    const maxRows = this.config.dataApi.maxRowsPerRequest;
+    let rows = 0;
+    for await (const batch of bodyItems(body, this.config.dataApi)) {
+      for (const item of batch) {
+        const record = parseRecordItem(item.value);
+        if (typeof record === 'string') throw invalidRow(item.line, record);
+        rows += 1;
+        if (rows > maxRows) throw new DomainError('PayloadTooLarge', `At most ${maxRows} rows per request`, { maxRows });
+        yield record;
+      }
+    }
+  }
+
+  private async refusingCleanly<T>(body: RequestBody, maxBytes: number, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      await drainBody(body.stream, maxBytes);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,23 @@
+import type { ExecutionContext } from '@nestjs/common';
+import { createParamDecorator } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyRequest } from 'fastify';
+import type { RequestBody } from './request-body.js';
+
+/**
+ * The data API reads every body itself, as a stream: NDJSON and imports can be far larger than
+ * memory, and JSON arrays get their own size limit. Fastify is told not to parse anything.
+ */
+export function streamRequestBodies(app: NestFastifyApplication): void {
+  const adapter = app.getHttpAdapter();
+  // Nest adds its JSON and form parsers at init; they would drain the request before we read it.
+  adapter.registerParserMiddleware = () => undefined;
+  const fastify = adapter.getInstance();
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('*', (_request, _payload, done) => done(null));
+}
+
+export const StreamedBody = createParamDecorator((_: unknown, context: ExecutionContext): RequestBody => {
+  const request = context.switchToHttp().getRequest<FastifyRequest>();
+  return { contentType: request.headers['content-type'], stream: request.raw };
+});
