@@ -32,6 +32,17 @@ const envSchema = z.object({
   ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
   EDGE_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   PROVISIONING_TARGET: z.enum(['local', 'pulumi']).default('local'),
+  // Standard OpenTelemetry variables; tracing is off unless an OTLP endpoint is given.
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_SERVICE_NAME: z.string().regex(/^[\w.-]{1,64}$/).optional(),
+  // Read only by the pulumi target, which names the missing ones at boot.
+  PULUMI_BACKEND_URL: z.string().regex(/^(https|gs|s3|azblob|file):\/\//, 'must be a Pulumi backend URL (https://, gs://, s3://, azblob://, file://)').optional(),
+  PULUMI_CONFIG_PASSPHRASE: z.string().min(16, 'must be at least 16 characters').optional(),
+  PULUMI_SECRETS_PROVIDER: z.string().regex(/^(gcpkms|awskms|azurekeyvault|hashivault):\/\//, 'must be a KMS URL like gcpkms://projects/...').optional(),
+  PULUMI_PLATFORM_STACK: z.string().regex(/^[\w.-]+\/[\w.-]+\/[\w.-]+$/, 'must be <organization>/<project>/<stack>').optional(),
+  PULUMI_IMAGE_TAG: z.string().regex(/^\w[\w.-]{0,127}$/, 'must be a container image tag').optional(),
+  PULUMI_REFRESH: z.stringbool().default(false),
+  KUBE_CONTEXT: z.string().min(1).optional(),
   DATABASE_POOL_MAX: positiveInt(10),
   PROVISIONER_CONCURRENCY: positiveInt(4),
   PROVISIONER_MAX_ATTEMPTS: positiveInt(5),
@@ -57,6 +68,7 @@ type Env = z.infer<typeof envSchema>;
 function toConfig(env: Env, signingSecret: string) {
   return {
     app: { env: env.NODE_ENV, logLevel: env.LOG_LEVEL },
+    tracing: { otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: env.OTEL_SERVICE_NAME },
     database: { url: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX },
     redis: { url: env.REDIS_URL, prefix: env.QUEUE_PREFIX },
     platform: { domain: env.PLATFORM_DOMAIN, edgePublicPort: env.EDGE_PUBLIC_PORT ?? env.EDGE_PORT },
@@ -71,6 +83,15 @@ function toConfig(env: Env, signingSecret: string) {
       lockMs: env.PROVISIONER_LOCK_MS,
       reconcileIntervalMs: env.RECONCILE_INTERVAL_MS,
     },
+    pulumi: {
+      backendUrl: env.PULUMI_BACKEND_URL,
+      passphrase: env.PULUMI_CONFIG_PASSPHRASE,
+      secretsProvider: env.PULUMI_SECRETS_PROVIDER,
+      platformStack: env.PULUMI_PLATFORM_STACK,
+      imageTag: env.PULUMI_IMAGE_TAG,
+      refresh: env.PULUMI_REFRESH,
+    },
+    kubernetes: { context: env.KUBE_CONTEXT },
     edge: {
       port: env.EDGE_PORT,
       signingSecret,

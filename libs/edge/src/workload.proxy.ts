@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Pool } from 'undici';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
+import { traceCarrier } from '@platform/observability';
 import { RouteResolver } from '@platform/routing';
 import { signEdgeContext } from '@platform/tenant-auth';
 import { type EdgeAnswer, jsonAnswer } from './edge-answer.js';
@@ -50,6 +51,7 @@ export class WorkloadProxy implements OnModuleDestroy {
       tenantId: resolution.route.tenantId,
       tenantSlug: resolution.route.slug,
     }));
+    Object.assign(headers, traceCarrier());
     headers['x-forwarded-host'] = request.headers.host ?? '';
     headers['x-forwarded-for'] = request.ip;
     headers['x-request-id'] = request.id;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplication, LogLevel, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { PinoNestLogger, createPinoLogger, instrumentHttp, metricsRegistry } from '@platform/observability';
+import { PinoNestLogger, type TracingSettings, createPinoLogger, instrumentHttp, metricsRegistry, startTracing, stopTracing } from '@platform/observability';
 import { HttpExceptionFilter } from './http-exception.filter.js';
 
 export interface HttpAppOptions {
@@ -10,6 +10,7 @@ export interface HttpAppOptions {
   name?: string;
   bodyLimitBytes?: number;
   logLevel?: LogLevel;
+  tracing?: TracingSettings;
 }
 
 /** Every app is Nest on Fastify with the same error shape, request ids and graceful shutdown. */
@@ -24,12 +25,14 @@ export async function createHttpApp(module: Type<unknown>, options: HttpAppOptio
     reply.header('x-request-id', request.id);
   });
   const name = options.name ?? module.name;
+  startTracing(name, options.tracing ?? {});
   metricsRegistry.setDefaultLabels({ app: name });
   const logger = createPinoLogger(name, options.logLevel ?? 'log');
   instrumentHttp(adapter.getInstance(), logger);
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { logger: new PinoNestLogger(logger) });
   app.useGlobalFilters(new HttpExceptionFilter());
   app.enableShutdownHooks();
+  process.once('beforeExit', () => void stopTracing());
   return app;
 }
 

@@ -1,16 +1,37 @@
-import type { FastifyInstance } from 'fastify';
+import type { Span } from '@opentelemetry/api';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { httpRequestDuration, httpRequests } from './metrics.js';
+import { SpanKind, context, contextFromCarrier, trace } from './tracing.js';
+
+const spans = new WeakMap<FastifyRequest, Span>();
 
 /**
- * Every answer is counted and timed by route template; server errors are logged with the request id
- * and the tenant (when the edge resolved one), other requests only at debug level so the hot path stays cheap.
+ * Every request gets a server span (continuing the caller's `traceparent`) and is counted and timed
+ * by route template. Server errors are logged with request id, tenant and trace id; other requests
+ * only at debug level, so the hot path stays cheap.
  */
 export function instrumentHttp(fastify: FastifyInstance, logger: Logger): void {
+  // The rest of the request runs inside the span's context, so spans made further down (queue,
+  // provisioning, Postgres) join the same trace.
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    const parent = contextFromCarrier(request.headers);
+    const span = trace.getTracer('tenant-platform').startSpan(
+      `${request.method} ${request.routeOptions.url ?? 'unmatched'}`,
+      { kind: SpanKind.SERVER, attributes: { 'http.request.method': request.method, 'url.path': request.url.split('?')[0] } },
+      parent,
+    );
+    spans.set(request, span);
+    context.with(trace.setSpan(parent, span), done);
+  });
+
   fastify.addHook('onResponse', async (request, reply) => {
     const labels = { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) };
     httpRequests.inc(labels);
     httpRequestDuration.observe(labels, reply.elapsedTime / 1000);
+    const span = spans.get(request);
+    span?.setAttribute('http.response.status_code', reply.statusCode);
+    span?.end();
     const line = {
       reqId: request.id,
       method: request.method,
@@ -20,7 +41,8 @@ export function instrumentHttp(fastify: FastifyInstance, logger: Logger): void {
       host: request.headers.host,
       tenant: request.headers['x-platform-tenant-slug'],
     };
-    if (reply.statusCode >= 500) logger.error(line, 'request failed');
-    else logger.debug(line, 'request');
+    const log = () => (reply.statusCode >= 500 ? logger.error(line, 'request failed') : logger.debug(line, 'request'));
+    if (span) context.with(trace.setSpan(context.active(), span), log);
+    else log();
   });
 }

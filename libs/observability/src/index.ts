@@ -4,3 +4,4 @@ export * from './logger.js';
 export * from './metrics.js';
 export * from './metrics.controller.js';
 export * from './observability.module.js';
+export * from './tracing.js';

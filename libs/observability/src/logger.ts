@@ -1,4 +1,5 @@
 import type { LoggerService, LogLevel } from '@nestjs/common';
+import { trace } from '@opentelemetry/api';
 import { pino, type Logger } from 'pino';
 
 const PINO_LEVELS: Record<LogLevel, pino.Level> = {
@@ -24,7 +25,16 @@ const REDACT = [
 
 /** JSON lines on stdout: one shape for Nest's own logs and Fastify's request logs. */
 export function createPinoLogger(app: string, level: LogLevel): Logger {
-  return pino({ level: PINO_LEVELS[level], base: { app }, redact: { paths: REDACT, censor: '[redacted]' } });
+  return pino({
+    level: PINO_LEVELS[level],
+    base: { app },
+    redact: { paths: REDACT, censor: '[redacted]' },
+    // The active trace (when tracing is on) on every line, so logs and traces join up.
+    mixin: () => {
+      const span = trace.getActiveSpan()?.spanContext();
+      return span && span.traceFlags ? { traceId: span.traceId, spanId: span.spanId } : {};
+    },
+  });
 }
 
 /** Nest's LoggerService over pino, so `new Logger(Context)` lines are JSON too. */

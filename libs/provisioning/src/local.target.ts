@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ASSET_STORE, type AssetStore, buildBrandingBundle } from '@platform/branding';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
+import { traced } from '@platform/observability';
 import { PrismaService, databaseNameOf, tenantDatabaseNames } from '@platform/database';
 import { type DesiredRoute, RouteEventsPublisher, RoutesRepository } from '@platform/routing';
 import type { TenantSpec } from '@platform/tenancy';
@@ -50,12 +51,16 @@ export class LocalTarget implements ProvisioningTarget {
 
   async converge(spec: TenantSpec): Promise<ConvergeResult> {
     const plan = planLocalTenant(spec, this.config.platform.domain, databaseNameOf(this.config.database.url));
-    for (const asset of plan.bundle.assets) await this.assets.put(spec.tenantId, asset);
-    const changed = await this.prisma.$transaction(async (tx) => {
-      await this.database.ensure(tx, plan.database);
-      return this.routes.replaceForTenant(tx, spec.tenantId, plan.routes);
+    await traced('assets.write', async () => {
+      for (const asset of plan.bundle.assets) await this.assets.put(spec.tenantId, asset);
     });
-    await this.routeEvents.publish(changed);
+    const changed = await traced('postgres: schema, role and routes', () =>
+      this.prisma.$transaction(async (tx) => {
+        await this.database.ensure(tx, plan.database);
+        return this.routes.replaceForTenant(tx, spec.tenantId, plan.routes);
+      }),
+    );
+    await traced('routes.publish', () => this.routeEvents.publish(changed));
     const hostnames = plan.routes.map((route) => route.hostname).join(', ');
     return {
       conditions: [

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { traced } from '@platform/observability';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
 import { PrismaService, type Tenant } from '@platform/database';
 import type { ProvisioningJobPayload } from '@platform/queue';
@@ -76,7 +77,7 @@ export class ProvisionTenantService {
     const now = new Date();
     if (spec.state === 'deleted') {
       await this.tenants.markInProgress(tenant.id, 'Deleting');
-      await this.target.teardown(spec);
+      await traced(`${this.target.name}.teardown`, () => this.target.teardown(spec), { 'tenant.slug': spec.slug });
       await this.tenants.releaseDomains(tenant.id);
       const gone = (['Provisioned', 'DnsReady', 'WorkloadsReady', 'Ready'] as const).map(
         (type): ConditionUpdate => ({ type, status: 'False', reason: 'Deleted', message: 'Tenant offboarded' }),
@@ -85,7 +86,7 @@ export class ProvisionTenantService {
       return;
     }
     await this.tenants.markInProgress(tenant.id, 'Provisioning');
-    const result = await this.target.converge(spec);
+    const result = await traced(`${this.target.name}.converge`, () => this.target.converge(spec), { 'tenant.slug': spec.slug });
     const suspended = spec.state === 'suspended';
     const ready: ConditionUpdate = suspended
       ? { type: 'Ready', status: 'False', reason: 'Suspended', message: 'Suspended by an operator; data is kept' }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
-import { changeToConverged, provisioningJobDuration, provisioningJobs } from '@platform/observability';
+import { changeToConverged, contextFromCarrier, provisioningJobDuration, provisioningJobs, traced } from '@platform/observability';
 import {
   PROVISIONING_QUEUE,
   type ProvisioningJobName,
@@ -26,7 +26,7 @@ export class ProvisioningWorker implements OnApplicationBootstrap, OnModuleDestr
 
   onApplicationBootstrap(): void {
     const { concurrency, lockMs } = this.config.provisioner;
-    this.worker = new Worker(PROVISIONING_QUEUE, (job, token) => this.process(job, token), {
+    this.worker = new Worker(PROVISIONING_QUEUE, (job, token) => this.traced(job, token), {
       connection: createRedis(this.config.redis.url, 'worker'),
       prefix: this.config.redis.prefix,
       concurrency,
@@ -37,6 +37,12 @@ export class ProvisioningWorker implements OnApplicationBootstrap, OnModuleDestr
     this.worker.on('failed', (job, error) => {
       if (job && !(error instanceof DelayedError)) this.logger.warn(`Job ${job.id} failed: ${error.message}`);
     });
+  }
+
+  /** The job continues the trace of the change that queued it. */
+  private traced(job: Job<ProvisioningJobPayload>, token?: string): Promise<string> {
+    const attributes = { 'job.id': job.id ?? '', 'job.attempt': job.attemptsMade + 1, 'tenant.id': String(job.data?.tenantId) };
+    return traced(`${job.name} tenant`, () => this.process(job, token), attributes, contextFromCarrier(job.data?.trace));
   }
 
   private async process(job: Job<ProvisioningJobPayload>, token?: string): Promise<string> {

@@ -5,12 +5,14 @@ export const PROVISIONING_QUEUE = 'provisioning';
 export const PROVISIONING_JOB_NAMES = ['provision', 'deprovision'] as const;
 export type ProvisioningJobName = (typeof PROVISIONING_JOB_NAMES)[number];
 
-/** A job carries ids and a generation only; the worker reads the tenant's desired state from Postgres. */
+/** A job carries ids, a generation and trace context only; the worker reads the tenant's desired state from Postgres. */
 export const provisioningJobPayloadSchema = z
   .object({
     version: z.literal(1),
     tenantId: z.uuid(),
     generation: z.number().int().positive(),
+    // W3C trace context of the change that queued the job, so the worker continues its trace.
+    trace: z.record(z.string(), z.string().max(512)).optional(),
   })
   .strict();
 

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
+import { traceCarrier } from '@platform/observability';
 import {
   PROVISIONING_QUEUE,
   type ProvisioningJobName,
@@ -41,7 +42,7 @@ export class ProvisioningQueue implements OnModuleDestroy {
     try {
       await this.queue.add(
         name,
-        { version: 1, tenantId, generation },
+        { version: 1, tenantId, generation, trace: traceCarrier() },
         {
           jobId,
           attempts: maxAttempts,
