@@ -21,7 +21,7 @@ const interpolate = (value: string) =>
 
 describe('docker-compose.yml', () => {
   it('runs Postgres, Redis, the migration and every app', () => {
-    expect(Object.keys(compose.services)).toEqual(expect.arrayContaining(['postgres', 'redis', 'migrate', ...APPS]));
+    expect(Object.keys(compose.services)).toEqual(expect.arrayContaining(['postgres', 'redis', 'jaeger', 'migrate', ...APPS]));
   });
 
   it.each(APPS)('gives %s an environment the config schema accepts, after migrations', (app) => {
@@ -29,7 +29,7 @@ describe('docker-compose.yml', () => {
     expect(service.command).toEqual([app]);
     expect(service.depends_on?.migrate?.condition).toBe('service_completed_successfully');
     const env = Object.fromEntries(Object.entries(service.environment ?? {}).map(([key, value]) => [key, interpolate(value)]));
-    expect(() => parseConfig(app, env)).not.toThrow();
+    expect(parseConfig(app, env).tracing.otlpEndpoint).toBe('http://jaeger:4318');
   });
 
   it('shares the asset store between the provisioner (writes) and the edge (serves)', () => {
