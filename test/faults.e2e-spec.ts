@@ -1,3 +1,4 @@
+import { CallerConnection, onboardWithKey, problemsIn } from './counter.support.js';
 import { PrivatePostgres, PrivateRedis } from './support/private-services.js';
 import { Stack, freePorts, uniqueSlug } from './support/stack.js';
 import { aTenant } from './support/tenant.factory.js';
@@ -66,6 +67,57 @@ describe('The platform under dependency faults', () => {
     } finally {
       await stack.stop();
       await redis.down();
+    }
+  }, 150_000);
+
+  it('shows clients errors only while the edge or the counter is down, and never a repeated value', async () => {
+    const stack = await Stack.start(['control-plane', 'provisioner', 'edge', 'counter']);
+    try {
+      const tenant = await onboardWithKey(stack, 'killed');
+      const clients = [0, 1].map(() => new CallerConnection(stack.edgeUrl, tenant.host, tenant.key));
+      const values: number[][] = [[], []];
+      const errorTimes: number[] = [];
+      let stop = false;
+      const load = clients.map(async (client, index) => {
+        while (!stop) {
+          try {
+            values[index]!.push(await client.next('/api/counter', 'orders'));
+          } catch {
+            errorTimes.push(Date.now());
+            await sleep(20);
+          }
+        }
+      });
+      const served = () => values[0]!.length + values[1]!.length;
+      const serveMore = async (count: number) => {
+        const target = served() + count;
+        while (served() < target) await sleep(10);
+      };
+      const outages: [number, number][] = [];
+      const outage = async (app: 'edge' | 'counter') => {
+        const down = Date.now();
+        await stack.stopApp(app, 'SIGKILL');
+        await sleep(500);
+        await stack.startApp(app);
+        outages.push([down, Date.now()]);
+      };
+
+      await serveMore(500);
+      await outage('edge');
+      await serveMore(500);
+      await outage('counter');
+      await serveMore(500);
+      stop = true;
+      await Promise.all(load);
+      await Promise.all(clients.map((client) => client.close()));
+
+      expect(errorTimes.length).toBeGreaterThan(0);
+      // A request in flight when the process came back may still fail: one second of grace.
+      const outsideOutages = errorTimes.filter((time) => !outages.some(([down, up]) => time >= down && time <= up + 1_000));
+      expect(outsideOutages).toEqual([]);
+      expect(problemsIn(values)).toEqual({ duplicates: [], nonIncreasing: 0 });
+    } finally {
+      await stack.stop();
     }
   }, 150_000);
 });
