@@ -96,3 +96,10 @@ async function resolveDeep(value: unknown): Promise<unknown> {
   }
   return value;
 }
+
+/** Mocks receive secrets wrapped in Pulumi's wire format; this says whether a value was one and unwraps it. */
+export function revealSecret(value: unknown): { secret: boolean; value: unknown } {
+  const wrapped = value as Record<string, unknown> | undefined;
+  if (wrapped?.[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) return { secret: true, value: wrapped.value };
+  return { secret: false, value };
+}

@@ -4,17 +4,17 @@ import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
 import { RoutingModule } from '@platform/routing';
 import { LocalTarget } from './local.target.js';
 import { ProvisionTenantService } from './provision-tenant.service.js';
-import { PROVISIONING_TARGET } from './provisioning-target.js';
+import { PROVISIONING_TARGET, type ProvisioningTarget } from './provisioning-target.js';
 import { ProvisioningWorker } from './provisioning.worker.js';
 import { ProvisioningMetrics } from './provisioning.metrics.js';
 import { ReconcilerService } from './reconciler.service.js';
 import { TenantDatabaseRepository } from './tenant-database.repository.js';
 
-function selectTarget(config: PlatformConfig, local: LocalTarget): LocalTarget {
+async function selectTarget(config: PlatformConfig, local: LocalTarget): Promise<ProvisioningTarget> {
   if (config.provisioner.target === 'local') return local;
-  throw new Error(
-    'PROVISIONING_TARGET=pulumi is not available in this build yet; use PROVISIONING_TARGET=local (the default).',
-  );
+  // Loaded only when chosen, so the local target never loads the Pulumi SDK.
+  const { createPulumiTarget } = await import('./pulumi-target.factory.js');
+  return createPulumiTarget(config);
 }
 
 @Module({})

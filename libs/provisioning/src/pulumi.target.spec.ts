@@ -1,0 +1,223 @@
+import type { ConditionUpdate } from '@platform/tenancy';
+import { type RecordedResource, recordProgram, revealSecret } from '../../../pulumi/testing/recording-mocks.js';
+import { aTenantSpec } from '../../../pulumi/testing/tenant-fixtures.js';
+import type { PulumiAutomation, PulumiFn, StackOutputs, TenantStackHandle } from './pulumi-automation.js';
+import { PulumiOperationError, PulumiStackLockedError } from './pulumi.errors.js';
+import { PulumiTarget, type WorkloadsStatusReader } from './pulumi.target.js';
+import { classifyFailure } from './provisioning.errors.js';
+
+type Operation = 'refresh' | 'up' | 'destroy' | 'cancel';
+
+/** What the Automation API's CommandError carries: the command's exit code, stdout and stderr. */
+function commandError(stderr: string): Error {
+  return new Error(`code: 255\n stdout: Updating (tenant-acme):\n\n stderr: ${stderr}\n err?: `);
+}
+const CLOUD_LOCK = commandError('error: [409] Conflict: Another update is currently in progress.');
+const SELF_MANAGED_LOCK = commandError(
+  'error: the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or delete the lock file with `pulumi cancel`.\n' +
+    '  gs://platform-state/.pulumi/locks/organization/tenant/tenant-acme/5d0c1e2f.json: created by worker@provisioner-7b9 (pid 41) at 2026-11-25T08:01:10Z',
+);
+
+/** A stack whose `up` runs the real inline program under Pulumi mocks; failures are scripted per operation. */
+class FakeStack implements TenantStackHandle {
+  readonly operations: Operation[] = [];
+  resources: RecordedResource[] = [];
+  private readonly failures: Partial<Record<Operation, Error[]>> = {};
+
+  constructor(
+    readonly name: string,
+    private readonly program: PulumiFn,
+  ) {}
+
+  failNext(operation: Operation, ...errors: Error[]): this {
+    this.failures[operation] = errors;
+    return this;
+  }
+
+  async refresh(): Promise<void> {
+    this.step('refresh');
+  }
+
+  async up(): Promise<StackOutputs> {
+    this.step('up');
+    const run = await recordProgram(async () => (await this.program()) ?? {});
+    this.resources = run.resources;
+    return run.outputs;
+  }
+
+  async destroy(): Promise<void> {
+    this.step('destroy');
+  }
+
+  async cancel(): Promise<void> {
+    this.step('cancel');
+  }
+
+  private step(operation: Operation): void {
+    this.operations.push(operation);
+    const failure = this.failures[operation]?.shift();
+    if (failure) throw failure;
+  }
+}
+
+class FakeAutomation implements PulumiAutomation {
+  readonly stacks = new Map<string, FakeStack>();
+  readonly removed: string[] = [];
+  private script: (stack: FakeStack) => void = () => undefined;
+
+  /** Scripts the next stack that gets selected. */
+  onNextStack(script: (stack: FakeStack) => void): this {
+    this.script = script;
+    return this;
+  }
+
+  async selectStack(stackName: string, program: PulumiFn): Promise<FakeStack> {
+    const stack = new FakeStack(stackName, program);
+    this.script(stack);
+    this.script = () => undefined;
+    this.stacks.set(stackName, stack);
+    return stack;
+  }
+
+  async removeStack(stackName: string): Promise<void> {
+    this.removed.push(stackName);
+  }
+}
+
+class FakeWorkloads implements WorkloadsStatusReader {
+  readonly namespaces: string[] = [];
+  async read(namespace: string): Promise<ConditionUpdate> {
+    this.namespaces.push(namespace);
+    return { type: 'WorkloadsReady', status: 'True', reason: 'DeploymentsAvailable', message: 'counter 2/2 available, 2/2 updated' };
+  }
+}
+
+const SETTINGS = {
+  platformDomain: 'saas.example.com',
+  platformStack: 'organization/platform/prod',
+  imageTag: '2026.11.25',
+  databaseName: 'platform',
+  refresh: false,
+};
+
+describe(PulumiTarget.name, () => {
+  let automation: FakeAutomation;
+  let workloads: FakeWorkloads;
+  let sut: PulumiTarget;
+
+  beforeEach(() => {
+    automation = new FakeAutomation();
+    workloads = new FakeWorkloads();
+    sut = new PulumiTarget(automation, workloads, SETTINGS);
+  });
+
+  const stack = (slug = 'acme') => automation.stacks.get(`tenant-${slug}`) as FakeStack;
+
+  it('converges a tenant in stack tenant-<slug> and reports what the stack made', async () => {
+    const result = await sut.converge(aTenantSpec({ slug: 'acme', domains: ['shop.acme.example'] }));
+    expect(result.conditions).toEqual([
+      {
+        type: 'Provisioned',
+        status: 'True',
+        reason: 'StackUpdated',
+        message: expect.stringMatching(/^Stack tenant-acme is up to date: namespace tenant-acme, CDN bucket tenant-acme-assets-[0-9a-f]{8}, https:\/\/acme\.saas\.example\.com\/$/),
+      },
+      {
+        type: 'DnsReady',
+        status: 'True',
+        reason: 'RecordsPublished',
+        message: 'acme.saas.example.com. A 203.0.113.10; shop.acme.example needs CNAME acme.saas.example.com.',
+      },
+      { type: 'WorkloadsReady', status: 'True', reason: 'DeploymentsAvailable', message: 'counter 2/2 available, 2/2 updated' },
+    ]);
+    expect(workloads.namespaces).toEqual(['tenant-acme']);
+    expect(stack().operations).toEqual(['up']);
+  });
+
+  it('builds the program from the platform stack and the tenant\'s database names', async () => {
+    await sut.converge(aTenantSpec({ slug: 'acme' }));
+    const reference = stack().resources.find((resource) => resource.type === 'pulumi:pulumi:StackReference');
+    expect(reference?.inputs).toMatchObject({ name: 'organization/platform/prod' });
+    const secret = stack().resources.find((resource) => resource.type === 'kubernetes:core/v1:Secret');
+    expect(revealSecret(secret?.inputs.stringData)).toEqual({
+      secret: true,
+      value: {
+        DATABASE_URL: 'postgresql://platform:secret@10.30.0.3:5432/platform',
+        EDGE_SIGNING_SECRET: 'mock-edge-signing-secret-of-32-characters',
+        TENANT_SCHEMA: 't_acme',
+        TENANT_ROLE: expect.stringMatching(/^t_acme_r[0-9a-f]{8}$/),
+      },
+    });
+    const deployment = stack().resources.find((resource) => resource.type === 'kubernetes:apps/v1:Deployment');
+    expect(JSON.stringify(deployment?.inputs)).toContain('europe-west1-docker.pkg.dev/mock-project/platform-images/counter:2026.11.25');
+  });
+
+  it('refreshes before up only when configured to', async () => {
+    sut = new PulumiTarget(automation, workloads, { ...SETTINGS, refresh: true });
+    await sut.converge(aTenantSpec());
+    expect(stack().operations).toEqual(['refresh', 'up']);
+  });
+
+  it.each([
+    ['Pulumi Cloud', CLOUD_LOCK],
+    ['a self-managed backend', SELF_MANAGED_LOCK],
+  ])('cancels a lock a crashed worker left on %s and carries on', async (_backend, lock) => {
+    automation.onNextStack((next) => next.failNext('up', lock));
+    const result = await sut.converge(aTenantSpec());
+    expect(stack().operations).toEqual(['up', 'cancel', 'up']);
+    expect(result.conditions.map((condition) => condition.status)).toEqual(['True', 'True', 'True']);
+  });
+
+  it('fails retryably, saying so, when the stack stays locked after cancel', async () => {
+    automation.onNextStack((next) => next.failNext('up', CLOUD_LOCK, CLOUD_LOCK));
+    const error = await sut.converge(aTenantSpec()).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(PulumiStackLockedError);
+    expect(classifyFailure(error)).toEqual({
+      terminal: false,
+      reason: 'ProvisioningError',
+      message: 'Stack tenant-acme is locked by another update (still locked after cancelling it); will retry',
+    });
+  });
+
+  it('fails retryably when cancel itself fails', async () => {
+    automation.onNextStack((next) => next.failNext('up', SELF_MANAGED_LOCK).failNext('cancel', commandError('error: could not reach gs://platform-state')));
+    const error = await sut.converge(aTenantSpec()).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(PulumiStackLockedError);
+    expect(classifyFailure(error)).toMatchObject({ terminal: false, message: expect.stringContaining('cancel failed: could not reach gs://platform-state') });
+  });
+
+  it('reports a failed up with Pulumi\'s own error lines, without cancelling anything', async () => {
+    const quota = commandError(
+      '  gcp:compute:GlobalAddress (tenant-acme-ingress-ip):\n    error: googleapi: Error 403: Quota \'GLOBAL_ADDRESSES\' exceeded. Limit: 100.0 globally., quotaExceeded\n\nerror: update failed',
+    );
+    automation.onNextStack((next) => next.failNext('up', quota));
+    const error = await sut.converge(aTenantSpec()).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(PulumiOperationError);
+    expect(classifyFailure(error)).toEqual({
+      terminal: false,
+      reason: 'ProvisioningError',
+      message: "pulumi up failed for stack tenant-acme: googleapi: Error 403: Quota 'GLOBAL_ADDRESSES' exceeded. Limit: 100.0 globally., quotaExceeded; update failed",
+    });
+    expect(stack().operations).toEqual(['up']);
+  });
+
+  it('tears down by destroying the stack, then removing it; a second teardown is harmless', async () => {
+    await sut.teardown(aTenantSpec({ slug: 'acme', state: 'deleted' }));
+    expect(stack().operations).toEqual(['destroy']);
+    await sut.teardown(aTenantSpec({ slug: 'acme', state: 'deleted' }));
+    expect(automation.removed).toEqual(['tenant-acme', 'tenant-acme']);
+  });
+
+  it('recovers a locked stack on teardown too', async () => {
+    automation.onNextStack((next) => next.failNext('destroy', CLOUD_LOCK));
+    await sut.teardown(aTenantSpec({ state: 'deleted' }));
+    expect(stack().operations).toEqual(['destroy', 'cancel', 'destroy']);
+    expect(automation.removed).toEqual(['tenant-acme']);
+  });
+
+  it('keeps the stack when destroy fails, so the next attempt can finish it', async () => {
+    automation.onNextStack((next) => next.failNext('destroy', commandError('error: deleting bucket: googleapi: Error 409: The bucket you tried to delete is not empty.')));
+    await expect(sut.teardown(aTenantSpec({ state: 'deleted' }))).rejects.toThrow('pulumi destroy failed for stack tenant-acme');
+    expect(automation.removed).toEqual([]);
+  });
+});

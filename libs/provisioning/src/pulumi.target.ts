@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import type { ConditionUpdate, TenantSpec } from '@platform/tenancy';
+import { tenantDatabaseNames } from '@platform/database';
+import { tenantProgram } from '../../../pulumi/tenant/tenant-program.js';
+import { settingsFromPlatformStack } from '../../../pulumi/tenant/tenant-settings.js';
+import type { PulumiAutomation, PulumiFn, StackOutputs, TenantStackHandle } from './pulumi-automation.js';
+import { PulumiOperationError, PulumiStackLockedError, isStackLocked, summarizePulumiError } from './pulumi.errors.js';
+import type { ConvergeResult, ProvisioningTarget } from './provisioning-target.js';
+
+export interface PulumiTargetSettings {
+  platformDomain: string;
+  /** `<organization>/platform/<stack>`: where GKE, DNS zone, registry and database come from. */
+  platformStack: string;
+  imageTag: string;
+  /** The control plane's database; tenant schema and role names derive from it as on the local target. */
+  databaseName: string;
+  /** Reconcile state with the cloud before `up`, for drift made outside Pulumi. */
+  refresh: boolean;
+}
+
+/** Where WorkloadsReady comes from after `up`. */
+export interface WorkloadsStatusReader {
+  read(namespace: string): Promise<ConditionUpdate>;
+}
+
+export const tenantStackName = (slug: string) => `tenant-${slug}`;
+
+// Stack outputs are a boundary: whatever a program version exported is checked, not trusted.
+const outputsSchema = z.object({
+  url: z.string(),
+  namespace: z.string(),
+  hostnames: z.array(z.string()),
+  cdnBucket: z.string(),
+  dnsRecords: z.array(z.string()),
+  ipAddress: z.string(),
+  customDomainTargets: z.array(z.object({ domain: z.string(), cname: z.string() })),
+});
+type TenantStackOutputs = z.infer<typeof outputsSchema>;
+
+/**
+ * Tenants on GCP + GKE: one Pulumi stack per tenant, driven through the Automation API with the
+ * tenant program inline. Outputs end up in the tenant's condition messages.
+ */
+export class PulumiTarget implements ProvisioningTarget {
+  readonly name = 'pulumi';
+
+  constructor(
+    private readonly automation: PulumiAutomation,
+    private readonly workloads: WorkloadsStatusReader,
+    private readonly settings: PulumiTargetSettings,
+  ) {}
+
+  async converge(spec: TenantSpec): Promise<ConvergeResult> {
+    const stack = await this.automation.selectStack(tenantStackName(spec.slug), this.programFor(spec));
+    if (this.settings.refresh) await this.withLockRecovery(stack, 'refresh', () => stack.refresh());
+    const outputs = parseOutputs(stack.name, await this.withLockRecovery(stack, 'up', () => stack.up()));
+    const workloads = await this.workloads.read(outputs.namespace);
+    return { conditions: [provisionedCondition(stack.name, outputs), dnsCondition(outputs), workloads] };
+  }
+
+  async teardown(spec: TenantSpec): Promise<void> {
+    const name = tenantStackName(spec.slug);
+    // Selecting creates an empty stack if a previous teardown already removed it, so this stays idempotent.
+    const stack = await this.automation.selectStack(name, this.programFor(spec));
+    await this.withLockRecovery(stack, 'destroy', () => stack.destroy());
+    await this.automation.removeStack(name);
+  }
+
+  private programFor(spec: TenantSpec): PulumiFn {
+    const { platformStack, platformDomain, imageTag, databaseName } = this.settings;
+    return tenantProgram(spec, () =>
+      settingsFromPlatformStack({ platformStack, platformDomain, imageTag, database: tenantDatabaseNames(spec.slug, databaseName) }),
+    );
+  }
+
+  /**
+   * The provisioner holds the tenant's advisory lock for the whole job, so no live job of ours can
+   * be updating this stack: a lock found here was left by a worker that died. Cancel it, try once
+   * more, and otherwise fail retryably so the job backs off.
+   */
+  private async withLockRecovery<T>(stack: TenantStackHandle, operation: string, action: () => Promise<T>): Promise<T> {
+    try {
+      return await action();
+    } catch (error) {
+      if (!isStackLocked(error)) throw new PulumiOperationError(operation, stack.name, error);
+    }
+    try {
+      await stack.cancel();
+    } catch (error) {
+      throw new PulumiStackLockedError(stack.name, `cancel failed: ${summarizePulumiError(error)}`);
+    }
+    try {
+      return await action();
+    } catch (error) {
+      if (isStackLocked(error)) throw new PulumiStackLockedError(stack.name, 'still locked after cancelling it');
+      throw new PulumiOperationError(operation, stack.name, error);
+    }
+  }
+}
+
+function parseOutputs(stackName: string, outputs: StackOutputs): TenantStackOutputs {
+  const parsed = outputsSchema.safeParse(outputs);
+  if (parsed.success) return parsed.data;
+  throw new PulumiOperationError('up', stackName, new Error(`unexpected stack outputs: ${parsed.error.message}`));
+}
+
+function provisionedCondition(stackName: string, outputs: TenantStackOutputs): ConditionUpdate {
+  return {
+    type: 'Provisioned',
+    status: 'True',
+    reason: 'StackUpdated',
+    message: `Stack ${stackName} is up to date: namespace ${outputs.namespace}, CDN bucket ${outputs.cdnBucket}, ${outputs.url}`,
+  };
+}
+
+function dnsCondition(outputs: TenantStackOutputs): ConditionUpdate {
+  const records = outputs.dnsRecords.map((record) => `${record} A ${outputs.ipAddress}`);
+  const custom = outputs.customDomainTargets.map((target) => `${target.domain} needs CNAME ${target.cname}`);
+  return { type: 'DnsReady', status: 'True', reason: 'RecordsPublished', message: [...records, ...custom].join('; ') };
+}
