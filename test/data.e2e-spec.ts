@@ -134,6 +134,54 @@ describe('Data API', () => {
     });
   });
 
+  describe('async ingestion', () => {
+    interface IngestionView {
+      id: string;
+      state: 'queued' | 'completed' | 'failed';
+      accepted: number;
+      rejected: number;
+      errors: { line: number; reason: string }[];
+    }
+
+    const submit = (rows: unknown[]) =>
+      callerA.request<{ ingestionId: string }>('/api/data/v1/measurements?async=true', { method: 'POST', headers: NDJSON, body: ndjson(rows) });
+
+    async function settled(id: string): Promise<IngestionView> {
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const view = await callerA.request<IngestionView>(`/api/data/v1/ingestions/${id}`);
+        if (view.body.state !== 'queued' || Date.now() > deadline) return view.body;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+
+    it('queues a batch, stores it through the worker, and reports the outcome', async () => {
+      const readings = generateReadings(2_000, { seed: 5, sources: ['async-park'], startMs: Date.UTC(2028, 0, 1) });
+      const submitted = await submit(readings);
+      expect(submitted.status).toBe(202);
+      const view = await settled(submitted.body.ingestionId);
+      expect(view).toMatchObject({ id: submitted.body.ingestionId, state: 'completed', accepted: 2_000, rejected: 0, errors: [] });
+      const stats = await callerA.request<StatsAnswer>('/api/data/v1/measurements/stats?groupBy=source&bucket=month&from=2028-01-01T00:00:00Z');
+      expect(stats.body.rows).toEqual([expect.objectContaining({ source: 'async-park', count: 2_000 })]);
+    });
+
+    it('stores nothing from a queued batch with bad rows, and lists every bad row', async () => {
+      const rows: unknown[] = generateReadings(50, { seed: 9, sources: ['async-bad'] });
+      rows[9] = { source: 'async-bad', metric: 'm', ts: 'nope', value: 1 };
+      rows[29] = { source: 'async-bad', metric: 'm', ts: '2026-01-01T00:00:00Z', value: null };
+      const submitted = await submit(rows);
+      const view = await settled(submitted.body.ingestionId);
+      expect(view).toMatchObject({ state: 'failed', accepted: 0, rejected: 2 });
+      expect(view.errors.map((error) => error.line)).toEqual([10, 30]);
+      expect((await callerA.request<Page<Reading>>('/api/data/v1/measurements?source=async-bad')).body.items).toEqual([]);
+    });
+
+    it("answers 404 for another tenant's ingestion", async () => {
+      const submitted = await submit([{ source: 'async-x', metric: 'm', ts: '2026-01-01T00:00:00Z', value: 1 }]);
+      expect((await callerB.request(`/api/data/v1/ingestions/${submitted.body.ingestionId}`)).status).toBe(404);
+    });
+  });
+
   describe('records', () => {
     const records = (collection: string, suffix = '') => `/api/data/v1/collections/${collection}/records${suffix}`;
 

@@ -1,5 +1,9 @@
 import { Module } from '@nestjs/common';
 import { DataTablesRepository } from './data-tables.repository.js';
+import { IngestionQueue } from './ingestion.queue.js';
+import { IngestionWorker } from './ingestion.worker.js';
+import { IngestionsRepository } from './ingestions.repository.js';
+import { IngestionsService } from './ingestions.service.js';
 import { MeasurementsRepository } from './measurements.repository.js';
 import { MeasurementsService } from './measurements.service.js';
 import { RecordsRepository } from './records.repository.js';
@@ -8,7 +12,18 @@ import { StatsCache } from './stats-cache.js';
 
 /** The data workload's domain. Needs the global DatabaseModule and PlatformConfigModule in the app. */
 @Module({
-  providers: [DataTablesRepository, MeasurementsRepository, RecordsRepository, StatsCache, MeasurementsService, RecordsService],
-  exports: [MeasurementsService, RecordsService],
+  providers: [
+    DataTablesRepository,
+    MeasurementsRepository,
+    RecordsRepository,
+    IngestionsRepository,
+    StatsCache,
+    IngestionQueue,
+    MeasurementsService,
+    RecordsService,
+    IngestionsService,
+    IngestionWorker,
+  ],
+  exports: [MeasurementsService, RecordsService, IngestionsService],
 })
 export class DataModule {}

@@ -1,4 +1,5 @@
 export * from './data.module.js';
+export * from './ingestions.service.js';
 export * from './measurement-queries.js';
 export * from './measurement-row.js';
 export * from './measurements.service.js';

@@ -37,6 +37,8 @@ export type ListMeasurementsQuery = z.infer<typeof listMeasurementsQuerySchema>;
 
 export const ingestQuerySchema = z.object({ async: z.enum(['true', 'false']).default('false') }).strict();
 
+export type IngestQuery = z.infer<typeof ingestQuerySchema>;
+
 /** Opaque cursor: the (ts, id) of the last row of the previous page. */
 export function encodeMeasurementCursor(ts: Date, id: string): string {
   return Buffer.from(JSON.stringify([ts.toISOString(), id])).toString('base64url');

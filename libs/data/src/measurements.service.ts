@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
-import type { TenantRef } from '@platform/database';
+import type { TenantClient, TenantRef } from '@platform/database';
 import { DomainError } from '@platform/errors';
 import { DataTablesRepository } from './data-tables.repository.js';
 import { HourRollups } from './measurement-hours.js';
@@ -27,6 +27,11 @@ export interface StatsAnswerRow {
   max: number;
 }
 
+export interface StoredBatch {
+  accepted: number;
+  rollups: HourRollups;
+}
+
 @Injectable()
 export class MeasurementsService {
   constructor(
@@ -48,14 +53,21 @@ export class MeasurementsService {
 
   /** All or nothing: rows are validated while they stream into COPY, and one bad row rolls the transaction back. */
   async ingestItems(tenant: TenantRef, items: AsyncIterable<BodyItem[]>): Promise<{ accepted: number }> {
+    const stored = await this.tables.run(tenant, (client) => this.storeRows(client, items));
+    await this.afterCommit(tenant, stored);
+    return { accepted: stored.accepted };
+  }
+
+  /** Inside the caller's tenant transaction; call `afterCommit` once it has committed. */
+  async storeRows(client: TenantClient, items: AsyncIterable<BodyItem[]>): Promise<StoredBatch> {
     const rollups = new HourRollups();
-    const accepted = await this.tables.run(tenant, async (client) => {
-      const count = await this.measurements.copyIn(client, this.copyLines(items, rollups));
-      await this.measurements.addHours(client, rollups.values());
-      return count;
-    });
-    if (accepted > 0) await this.cache.invalidate(tenant, rollups.minTsMs, rollups.maxTsMs);
-    return { accepted };
+    const accepted = await this.measurements.copyIn(client, this.copyLines(items, rollups));
+    await this.measurements.addHours(client, rollups.values());
+    return { accepted, rollups };
+  }
+
+  async afterCommit(tenant: TenantRef, stored: StoredBatch): Promise<void> {
+    if (stored.accepted > 0) await this.cache.invalidate(tenant, stored.rollups.minTsMs, stored.rollups.maxTsMs);
   }
 
   async list(tenant: TenantRef, query: ListMeasurementsQuery) {

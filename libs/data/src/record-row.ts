@@ -1,7 +1,9 @@
 import { z } from 'zod';
 
 export const RECORD_LIMITS = {
-  keyMaxLength: 512,
+  // Fastify's router refuses path parameters over 100 characters (414), so a longer key could be
+  // stored but never read back by URL.
+  keyMaxLength: 100,
   dataMaxBytes: 1024 * 1024,
 } as const;
 

@@ -41,8 +41,8 @@ export function invalidRow(line: number, reason: string): DomainError {
   return new DomainError('ValidationFailed', `Line ${line}: ${reason}; nothing from this batch was stored`, { line, reason });
 }
 
-/** JSON bodies are parsed whole, so they get a tighter byte limit than streamed ones. */
-export async function readJsonBounded(stream: Readable, maxBytes: number): Promise<unknown> {
+/** Reads a whole body into memory, refusing it past `maxBytes`. */
+export async function readBounded(stream: Readable, maxBytes: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of chunksOf(stream)) {
@@ -50,7 +50,12 @@ export async function readJsonBounded(stream: Readable, maxBytes: number): Promi
     if (size > maxBytes) throw tooLarge(maxBytes);
     chunks.push(chunk);
   }
-  const text = Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+/** JSON bodies are parsed whole, so they get a tighter byte limit than streamed ones. */
+export async function readJsonBounded(stream: Readable, maxBytes: number): Promise<unknown> {
+  const text = (await readBounded(stream, maxBytes)).toString('utf8');
   if (!text.trim()) throw new DomainError('ValidationFailed', 'Body is empty');
   try {
     return JSON.parse(text);

@@ -1,0 +1,119 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
+import type { TenantRef } from '@platform/database';
+import { DomainError, isDomainError } from '@platform/errors';
+import { DataTablesRepository } from './data-tables.repository.js';
+import { IngestionQueue } from './ingestion.queue.js';
+import { type IngestionOutcome, IngestionsRepository } from './ingestions.repository.js';
+import { parseMeasurement } from './measurement-row.js';
+import { MeasurementsService } from './measurements.service.js';
+import { type BodyItem, type RequestBody, bodyFormatOf, bodyItems, drainBody, readBounded } from './request-body.js';
+
+const MAX_REPORTED_ERRORS = 100;
+
+/**
+ * `?async=true`: the body is stored in the tenant's schema and a job naming it is queued; the
+ * worker stores its rows all-or-nothing, like a synchronous batch, and records the outcome.
+ */
+@Injectable()
+export class IngestionsService {
+  constructor(
+    private readonly tables: DataTablesRepository,
+    private readonly ingestions: IngestionsRepository,
+    private readonly measurements: MeasurementsService,
+    private readonly queue: IngestionQueue,
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
+  ) {}
+
+  async submit(tenant: TenantRef, body: RequestBody): Promise<{ ingestionId: string }> {
+    const maxBytes = this.config.dataApi.maxAsyncBytes;
+    let payload: Buffer;
+    try {
+      bodyFormatOf(body.contentType);
+      payload = await readBounded(body.stream, maxBytes);
+    } catch (error) {
+      await drainBody(body.stream, maxBytes);
+      throw error;
+    }
+    const ingestionId = randomUUID();
+    await this.tables.run(tenant, (client) => this.ingestions.create(client, ingestionId, body.contentType ?? '', payload));
+    try {
+      await this.queue.enqueue({ version: 1, tenantId: tenant.tenantId, tenantSlug: tenant.tenantSlug, ingestionId });
+    } catch (error) {
+      const reason = `Queue unavailable: ${(error as Error).message}`;
+      await this.tables.run(tenant, (client) =>
+        this.ingestions.finish(client, ingestionId, { state: 'failed', accepted: 0, rejected: 0, errors: [{ line: 0, reason }] }),
+      );
+      throw new DomainError('DependencyUnavailable', 'Could not queue the ingestion; nothing was stored', { ingestionId });
+    }
+    return { ingestionId };
+  }
+
+  async get(tenant: TenantRef, id: string) {
+    const row = await this.tables.run(tenant, (client) => this.ingestions.get(client, id));
+    if (!row) throw new DomainError('IngestionNotFound', `No ingestion ${id}`, { id });
+    return {
+      id: row.id,
+      state: row.state,
+      accepted: row.accepted,
+      rejected: row.rejected,
+      errors: row.errors,
+      createdAt: row.created_at.toISOString(),
+      finishedAt: row.finished_at?.toISOString() ?? null,
+    };
+  }
+
+  /**
+   * Called by the worker. Claiming, storing the rows and recording the outcome are one
+   * transaction, so a retried job never stores a batch twice. Errors other than bad input are
+   * thrown for BullMQ to retry.
+   */
+  async process(tenant: TenantRef, ingestionId: string): Promise<void> {
+    const stored = await this.tables.run(tenant, async (client) => {
+      const claimed = await this.ingestions.claim(client, ingestionId);
+      if (!claimed) return undefined;
+      const body = () => ({ contentType: claimed.contentType, stream: Readable.from([claimed.payload]) });
+      const problems = await this.problemsIn(bodyItems(body(), this.limits()));
+      if (problems.rejected > 0) {
+        await this.ingestions.finish(client, ingestionId, { state: 'failed', accepted: 0, ...problems });
+        return undefined;
+      }
+      const batch = await this.measurements.storeRows(client, bodyItems(body(), this.limits()));
+      await this.ingestions.finish(client, ingestionId, { state: 'completed', accepted: batch.accepted, rejected: 0, errors: [] });
+      return batch;
+    });
+    if (stored) await this.measurements.afterCommit(tenant, stored);
+  }
+
+  /** Unlike a synchronous batch, which stops at the first bad row, the report lists every bad row (the first 100). */
+  private async problemsIn(items: AsyncIterable<BodyItem[]>): Promise<Pick<IngestionOutcome, 'rejected' | 'errors'>> {
+    const errors: IngestionOutcome['errors'] = [];
+    let rejected = 0;
+    let rows = 0;
+    try {
+      for await (const batch of items) {
+        for (const item of batch) {
+          rows += 1;
+          const row = parseMeasurement(item.value);
+          if (typeof row !== 'string') continue;
+          rejected += 1;
+          if (errors.length < MAX_REPORTED_ERRORS) errors.push({ line: item.line, reason: row });
+        }
+      }
+    } catch (error) {
+      if (!isDomainError(error)) throw error;
+      const details = error.details as { line?: number } | undefined;
+      return { rejected: rejected + 1, errors: [...errors, { line: details?.line ?? rows + 1, reason: error.message }] };
+    }
+    if (rows > this.config.dataApi.maxRowsPerRequest) {
+      return { rejected: rows, errors: [{ line: 0, reason: `At most ${this.config.dataApi.maxRowsPerRequest} rows per request` }] };
+    }
+    return { rejected, errors };
+  }
+
+  private limits() {
+    return { maxJsonBytes: this.config.dataApi.maxAsyncBytes, maxStreamBytes: this.config.dataApi.maxAsyncBytes };
+  }
+}
