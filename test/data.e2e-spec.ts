@@ -78,7 +78,9 @@ describe('Data API', () => {
         items: [{ source: 'rt-park', metric: 'wind_ms', ts: '2025-03-01T10:10:00.000Z', value: 7.25 }],
         nextCursor: null,
       });
-      const windOnly = await callerA.request<Page<Reading>>('/api/data/v1/measurements?source=rt-park&metric=wind_ms&from=2025-03-01T10:10:00Z');
+      const windOnly = await callerA.request<Page<Reading>>(
+        '/api/data/v1/measurements?source=rt-park&metric=wind_ms&from=2025-03-01T10:10:00Z',
+      );
       expect(windOnly.body.items).toHaveLength(1);
     });
 
@@ -87,10 +89,26 @@ describe('Data API', () => {
       expect((await post(callerA, readings)).body).toEqual({ accepted: 4_000 });
       const cases = [
         { groupBy: 'source', bucket: 'day', range: {} },
-        { groupBy: 'metric', bucket: 'hour', range: { from: '2026-01-31T05:17:00.000Z', to: '2026-02-02T13:45:30.000Z' } },
-        { groupBy: 'source,metric', bucket: 'month', range: { from: '2026-01-30T00:00:00.000Z', to: '2026-02-03T00:00:00.000Z' } },
-        { groupBy: 'source', bucket: 'hour', range: { from: '2026-02-01T10:20:00.000Z', to: '2026-02-01T10:40:00.000Z' } },
-        { groupBy: 'source,metric', bucket: 'day', range: { from: '2026-02-01T10:20:00.000Z', to: '2026-02-01T11:40:00.000Z' } },
+        {
+          groupBy: 'metric',
+          bucket: 'hour',
+          range: { from: '2026-01-31T05:17:00.000Z', to: '2026-02-02T13:45:30.000Z' },
+        },
+        {
+          groupBy: 'source,metric',
+          bucket: 'month',
+          range: { from: '2026-01-30T00:00:00.000Z', to: '2026-02-03T00:00:00.000Z' },
+        },
+        {
+          groupBy: 'source',
+          bucket: 'hour',
+          range: { from: '2026-02-01T10:20:00.000Z', to: '2026-02-01T10:40:00.000Z' },
+        },
+        {
+          groupBy: 'source,metric',
+          bucket: 'day',
+          range: { from: '2026-02-01T10:20:00.000Z', to: '2026-02-01T11:40:00.000Z' },
+        },
       ] as const;
       for (const { groupBy, bucket, range } of cases) {
         const query = new URLSearchParams({ groupBy, bucket, ...range });
@@ -103,10 +121,17 @@ describe('Data API', () => {
     });
 
     it('serves stats from the cache and drops them when ingestion lands in their range', async () => {
-      const base = generateReadings(300, { seed: 11, sources: ['cache-park'], startMs: Date.UTC(2027, 5, 1), spanMs: 86_400_000 });
+      const base = generateReadings(300, {
+        seed: 11,
+        sources: ['cache-park'],
+        startMs: Date.UTC(2027, 5, 1),
+        spanMs: 86_400_000,
+      });
       await post(callerA, base);
-      const ranged = '/api/data/v1/measurements/stats?groupBy=source&bucket=day&from=2027-06-01T00:00:00Z&to=2027-06-02T00:00:00Z';
-      const elsewhere = '/api/data/v1/measurements/stats?groupBy=source&bucket=day&from=2030-01-01T00:00:00Z&to=2030-01-02T00:00:00Z';
+      const ranged =
+        '/api/data/v1/measurements/stats?groupBy=source&bucket=day&from=2027-06-01T00:00:00Z&to=2027-06-02T00:00:00Z';
+      const elsewhere =
+        '/api/data/v1/measurements/stats?groupBy=source&bucket=day&from=2030-01-01T00:00:00Z&to=2030-01-02T00:00:00Z';
       expect((await callerA.request<StatsAnswer>(ranged)).body.cached).toBe(false);
       expect((await callerA.request<StatsAnswer>(elsewhere)).body.cached).toBe(false);
       const cached = await callerA.request<StatsAnswer>(ranged);
@@ -127,7 +152,10 @@ describe('Data API', () => {
       rows.splice(4_321, 0, { source: 'bad', metric: 'power_kw', ts: '2026-01-01T00:00:00Z', value: 'high' });
       const answer = await post(callerA, rows);
       expect(answer.status).toBe(400);
-      expect(answer.body).toMatchObject({ error: 'ValidationFailed', details: { line: 4_322, reason: expect.stringContaining('value') } });
+      expect(answer.body).toMatchObject({
+        error: 'ValidationFailed',
+        details: { line: 4_322, reason: expect.stringContaining('value') },
+      });
       const asArray = await post(callerA, rows, JSON_BODY);
       expect(asArray.body.details).toMatchObject({ line: 4_322 });
       expect(await countRows(stack, a.slug, 'measurements')).toBe(before);
@@ -144,7 +172,11 @@ describe('Data API', () => {
     }
 
     const submit = (rows: unknown[]) =>
-      callerA.request<{ ingestionId: string }>('/api/data/v1/measurements?async=true', { method: 'POST', headers: NDJSON, body: ndjson(rows) });
+      callerA.request<{ ingestionId: string }>('/api/data/v1/measurements?async=true', {
+        method: 'POST',
+        headers: NDJSON,
+        body: ndjson(rows),
+      });
 
     async function settled(id: string): Promise<IngestionView> {
       const deadline = Date.now() + 20_000;
@@ -160,8 +192,16 @@ describe('Data API', () => {
       const submitted = await submit(readings);
       expect(submitted.status).toBe(202);
       const view = await settled(submitted.body.ingestionId);
-      expect(view).toMatchObject({ id: submitted.body.ingestionId, state: 'completed', accepted: 2_000, rejected: 0, errors: [] });
-      const stats = await callerA.request<StatsAnswer>('/api/data/v1/measurements/stats?groupBy=source&bucket=month&from=2028-01-01T00:00:00Z');
+      expect(view).toMatchObject({
+        id: submitted.body.ingestionId,
+        state: 'completed',
+        accepted: 2_000,
+        rejected: 0,
+        errors: [],
+      });
+      const stats = await callerA.request<StatsAnswer>(
+        '/api/data/v1/measurements/stats?groupBy=source&bucket=month&from=2028-01-01T00:00:00Z',
+      );
       expect(stats.body.rows).toEqual([expect.objectContaining({ source: 'async-park', count: 2_000 })]);
     });
 
@@ -173,7 +213,9 @@ describe('Data API', () => {
       const view = await settled(submitted.body.ingestionId);
       expect(view).toMatchObject({ state: 'failed', accepted: 0, rejected: 2 });
       expect(view.errors.map((error) => error.line)).toEqual([10, 30]);
-      expect((await callerA.request<Page<Reading>>('/api/data/v1/measurements?source=async-bad')).body.items).toEqual([]);
+      expect((await callerA.request<Page<Reading>>('/api/data/v1/measurements?source=async-bad')).body.items).toEqual(
+        [],
+      );
     });
 
     it("answers 404 for another tenant's ingestion", async () => {
@@ -199,7 +241,10 @@ describe('Data API', () => {
       const update = await callerA.request<{ upserted: number }>(records('ports'), {
         method: 'PUT',
         headers: NDJSON,
-        body: ndjson([{ key: 'AEDXB', data: { name: 'Dubai', country: 'AE' } }, { key: 'AEAUH', data: { name: 'Abu Dhabi' } }]),
+        body: ndjson([
+          { key: 'AEDXB', data: { name: 'Dubai', country: 'AE' } },
+          { key: 'AEAUH', data: { name: 'Abu Dhabi' } },
+        ]),
       });
       expect(update.body).toEqual({ upserted: 2 });
 
@@ -207,11 +252,16 @@ describe('Data API', () => {
       expect(one.body).toMatchObject({ key: 'AEDXB', data: { name: 'Dubai', country: 'AE' } });
       const first = await callerA.request<Page<RecordView>>(records('ports', '?prefix=AE&limit=2'));
       expect(first.body.items.map((item) => item.key)).toEqual(['AEAJM', 'AEAUH']);
-      const second = await callerA.request<Page<RecordView>>(records('ports', `?prefix=AE&limit=2&cursor=${first.body.nextCursor}`));
+      const second = await callerA.request<Page<RecordView>>(
+        records('ports', `?prefix=AE&limit=2&cursor=${first.body.nextCursor}`),
+      );
       expect(second.body.items.map((item) => item.key)).toEqual(['AEDXB']);
 
       expect((await callerA.request(records('ports', '/AEDXB'), { method: 'DELETE' })).status).toBe(204);
-      expect(await callerA.request(records('ports', '/AEDXB'))).toMatchObject({ status: 404, body: { error: 'RecordNotFound' } });
+      expect(await callerA.request(records('ports', '/AEDXB'))).toMatchObject({
+        status: 404,
+        body: { error: 'RecordNotFound' },
+      });
       expect((await callerA.request(records('ports', '/AEDXB'), { method: 'DELETE' })).status).toBe(404);
     });
 
@@ -219,7 +269,11 @@ describe('Data API', () => {
       const answer = await callerA.request<ErrorBody>(records('atomic'), {
         method: 'PUT',
         headers: NDJSON,
-        body: ndjson([{ key: 'k1', data: 1 }, { key: 'k2', data: 2 }, { key: '', data: 3 }]),
+        body: ndjson([
+          { key: 'k1', data: 1 },
+          { key: 'k2', data: 2 },
+          { key: '', data: 3 },
+        ]),
       });
       expect(answer).toMatchObject({ status: 400, body: { details: { line: 3 } } });
       expect((await callerA.request(records('atomic', '/k1'))).status).toBe(404);
@@ -229,7 +283,12 @@ describe('Data API', () => {
       const ports = Object.fromEntries(
         Array.from({ length: 20_000 }, (_, index) => [
           `P${String(index).padStart(5, '0')}`,
-          { name: `Port ${index}`, coordinates: [index / 100, -index / 200], unlocs: [`U${index}`], notes: 'x'.repeat(100) },
+          {
+            name: `Port ${index}`,
+            coordinates: [index / 100, -index / 200],
+            unlocs: [`U${index}`],
+            notes: 'x'.repeat(100),
+          },
         ]),
       );
       const file = JSON.stringify(ports, null, 1);
@@ -242,14 +301,23 @@ describe('Data API', () => {
       expect(imported).toEqual({ status: 200, body: { imported: 20_000 } });
       expect((await callerA.request<RecordView>(records('port-file', '/P12345'))).body.data).toEqual(ports.P12345);
 
-      const securities = JSON.stringify([{ isin: 'US0378331005', name: 'Apple' }, { isin: 'NL0010273215', name: 'ASML' }]);
-      const byField = await callerA.request<{ imported: number }>('/api/data/v1/collections/securities/import?keyField=isin', {
-        method: 'POST',
-        headers: JSON_BODY,
-        body: securities,
-      });
+      const securities = JSON.stringify([
+        { isin: 'US0378331005', name: 'Apple' },
+        { isin: 'NL0010273215', name: 'ASML' },
+      ]);
+      const byField = await callerA.request<{ imported: number }>(
+        '/api/data/v1/collections/securities/import?keyField=isin',
+        {
+          method: 'POST',
+          headers: JSON_BODY,
+          body: securities,
+        },
+      );
       expect(byField.body).toEqual({ imported: 2 });
-      expect((await callerA.request<RecordView>(records('securities', '/NL0010273215'))).body.data).toEqual({ isin: 'NL0010273215', name: 'ASML' });
+      expect((await callerA.request<RecordView>(records('securities', '/NL0010273215'))).body.data).toEqual({
+        isin: 'NL0010273215',
+        name: 'ASML',
+      });
     });
 
     it('stores nothing from an import whose file breaks half way', async () => {
@@ -269,7 +337,9 @@ describe('Data API', () => {
       const onB = new CallerConnection(stack.edgeUrl, b.host, a.key);
       try {
         expect((await onB.request<ErrorBody>('/api/data/v1/collections/ports/records')).status).toBe(403);
-        expect((await onB.request<ErrorBody>('/api/data/v1/measurements/stats?groupBy=source&bucket=day')).status).toBe(403);
+        expect((await onB.request<ErrorBody>('/api/data/v1/measurements/stats?groupBy=source&bucket=day')).status).toBe(
+          403,
+        );
       } finally {
         await onB.close();
       }
@@ -279,7 +349,9 @@ describe('Data API', () => {
     it("never shows A's records or readings to B", async () => {
       await post(callerB, [{ source: 'b-only', metric: 'power_kw', ts: '2026-02-01T00:00:00Z', value: 1 }]);
       expect((await callerB.request('/api/data/v1/collections/ports/records/AEAJM')).status).toBe(404);
-      expect((await callerB.request<Page<RecordView>>('/api/data/v1/collections/ports/records')).body.items).toEqual([]);
+      expect((await callerB.request<Page<RecordView>>('/api/data/v1/collections/ports/records')).body.items).toEqual(
+        [],
+      );
       const stats = await callerB.request<StatsAnswer>('/api/data/v1/measurements/stats?groupBy=source&bucket=month');
       expect(stats.body.rows).toEqual([expect.objectContaining({ source: 'b-only', count: 1 })]);
       expect((await callerB.request<Page<Reading>>('/api/data/v1/measurements?source=rt-park')).body.items).toEqual([]);

@@ -33,7 +33,10 @@ export function ndjson(rows: unknown[]): string {
 }
 
 /** Deterministic pseudo-random readings (a seeded LCG), so a failing run can be replayed. */
-export function generateReadings(count: number, options: { seed?: number; sources?: string[]; metrics?: string[]; startMs?: number; spanMs?: number } = {}): Reading[] {
+export function generateReadings(
+  count: number,
+  options: { seed?: number; sources?: string[]; metrics?: string[]; startMs?: number; spanMs?: number } = {},
+): Reading[] {
   let state = options.seed ?? 42;
   const random = () => {
     state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
@@ -87,7 +90,9 @@ export function expectedStats(
 
 /** Float sums depend on addition order, so compare them with a relative tolerance. */
 export function expectStatsClose(actual: StatsRow[], expected: StatsRow[]): void {
-  expect(actual.map(({ bucket, source, metric, count, min, max }) => ({ bucket, source, metric, count, min, max }))).toEqual(
+  expect(
+    actual.map(({ bucket, source, metric, count, min, max }) => ({ bucket, source, metric, count, min, max })),
+  ).toEqual(
     expected.map(({ bucket, source, metric, count, min, max }) => ({ bucket, source, metric, count, min, max })),
   );
   actual.forEach((row, index) => {
@@ -97,6 +102,8 @@ export function expectStatsClose(actual: StatsRow[], expected: StatsRow[]): void
 }
 
 export async function countRows(stack: Stack, slug: string, table: 'measurements' | 'records'): Promise<number> {
-  const rows = await stack.pg<{ count: string }>(`SELECT count(*)::text AS count FROM t_${slug.replaceAll('-', '_')}.${table}`);
+  const rows = await stack.pg<{ count: string }>(
+    `SELECT count(*)::text AS count FROM t_${slug.replaceAll('-', '_')}.${table}`,
+  );
   return Number(rows[0]!.count);
 }

@@ -14,7 +14,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { REDIS_URL, Stack } from '../../test/support/stack.js';
-import { type BenchTenant, call, closeAgent, currentRssMiB, onboard, peakRssMiB, percentile, writePortsFile, writeReadings } from './data.bench.support.js';
+import {
+  type BenchTenant,
+  call,
+  closeAgent,
+  currentRssMiB,
+  onboard,
+  peakRssMiB,
+  percentile,
+  writePortsFile,
+  writeReadings,
+} from './data.bench.support.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const IMPORT_MB = Number(process.env.BENCH_IMPORT_MB ?? 200);
@@ -45,7 +55,12 @@ try {
 
   await stack.pg(`CREATE TABLE public.bench_copy (LIKE ${schema}.measurements INCLUDING ALL)`);
   started = performance.now();
-  execFileSync('psql', [stack.env.DATABASE_URL!, '-q', '-c', `\\copy public.bench_copy (source, metric, ts, value, tags) FROM '${copyPath}'`]);
+  execFileSync('psql', [
+    stack.env.DATABASE_URL!,
+    '-q',
+    '-c',
+    `\\copy public.bench_copy (source, metric, ts, value, tags) FROM '${copyPath}'`,
+  ]);
   const copyMs = performance.now() - started;
 
   const uncached = await statsLatencies(stack, tenant, true);
@@ -56,12 +71,22 @@ try {
 
   const apiRate = ROWS / (apiMs / 1000);
   const copyRate = ROWS / (copyMs / 1000);
-  console.log(`data benchmark: ${ROWS.toLocaleString('en')} readings (${ndjsonMiB.toFixed(0)} MiB NDJSON), one run, ${process.env.HOSTNAME ?? 'this box'}`);
-  console.log(`  ingest via edge (NDJSON, COPY)   ${(apiMs / 1000).toFixed(2)} s  ${Math.round(apiRate).toLocaleString('en')} rows/s`);
-  console.log(`  psql \\copy same rows (ref)       ${(copyMs / 1000).toFixed(2)} s  ${Math.round(copyRate).toLocaleString('en')} rows/s`);
+  console.log(
+    `data benchmark: ${ROWS.toLocaleString('en')} readings (${ndjsonMiB.toFixed(0)} MiB NDJSON), one run, ${process.env.HOSTNAME ?? 'this box'}`,
+  );
+  console.log(
+    `  ingest via edge (NDJSON, COPY)   ${(apiMs / 1000).toFixed(2)} s  ${Math.round(apiRate).toLocaleString('en')} rows/s`,
+  );
+  console.log(
+    `  psql \\copy same rows (ref)       ${(copyMs / 1000).toFixed(2)} s  ${Math.round(copyRate).toLocaleString('en')} rows/s`,
+  );
   console.log(`  ratio API / \\copy                ${(apiRate / copyRate).toFixed(2)}x   (target >= 0.5x)`);
-  console.log(`  stats groupBy=source&bucket=day  p99 uncached ${percentile(uncached, 99).toFixed(1)} ms (target < 50), cached ${percentile(cached, 99).toFixed(1)} ms (target < 5)   [p50 ${percentile(uncached, 50).toFixed(1)} / ${percentile(cached, 50).toFixed(1)} ms]`);
-  console.log(`  single-row ingest                p99 ${percentile(single, 99).toFixed(1)} ms (target < 50)   [p50 ${percentile(single, 50).toFixed(1)} ms, ${single.length} requests]`);
+  console.log(
+    `  stats groupBy=source&bucket=day  p99 uncached ${percentile(uncached, 99).toFixed(1)} ms (target < 50), cached ${percentile(cached, 99).toFixed(1)} ms (target < 5)   [p50 ${percentile(uncached, 50).toFixed(1)} / ${percentile(cached, 50).toFixed(1)} ms]`,
+  );
+  console.log(
+    `  single-row ingest                p99 ${percentile(single, 99).toFixed(1)} ms (target < 50)   [p50 ${percentile(single, 50).toFixed(1)} ms, ${single.length} requests]`,
+  );
   console.log(
     `  import ${importResult.mib.toFixed(0)} MiB object file        ${importResult.records.toLocaleString('en')} records in ${(importResult.ms / 1000).toFixed(1)} s (${(importResult.mib / (importResult.ms / 1000)).toFixed(1)} MiB/s); data-api peak RSS ${importResult.peakBefore.toFixed(0)} MiB before, ${importResult.peakAfter.toFixed(0)} MiB after (RSS at start of import ${importResult.rssBefore.toFixed(0)} MiB)`,
   );
@@ -85,7 +110,8 @@ async function statsLatencies(stack: Stack, tenant: BenchTenant, bustCache: bool
     const answer = await call(stack, tenant, 'GET', '/api/data/v1/measurements/stats?groupBy=source&bucket=day');
     latencies.push(performance.now() - started);
     if (answer.status !== 200) throw new Error(`stats answered ${answer.status}: ${answer.text}`);
-    if ((JSON.parse(answer.text) as { cached: boolean }).cached === bustCache) throw new Error('cache state not as intended');
+    if ((JSON.parse(answer.text) as { cached: boolean }).cached === bustCache)
+      throw new Error('cache state not as intended');
   }
   return latencies;
 }
@@ -93,9 +119,17 @@ async function statsLatencies(stack: Stack, tenant: BenchTenant, bustCache: bool
 async function singleRowLatencies(stack: Stack, tenant: BenchTenant): Promise<number[]> {
   const latencies: number[] = [];
   for (let i = 0; i < SINGLE_SAMPLES; i += 1) {
-    const row = { source: 'single', metric: 'power_kw', ts: new Date(Date.UTC(2026, 6, 1) + i * 1_000).toISOString(), value: i };
+    const row = {
+      source: 'single',
+      metric: 'power_kw',
+      ts: new Date(Date.UTC(2026, 6, 1) + i * 1_000).toISOString(),
+      value: i,
+    };
     const started = performance.now();
-    const answer = await call(stack, tenant, 'POST', '/api/data/v1/measurements', { contentType: 'application/json', data: JSON.stringify([row]) });
+    const answer = await call(stack, tenant, 'POST', '/api/data/v1/measurements', {
+      contentType: 'application/json',
+      data: JSON.stringify([row]),
+    });
     latencies.push(performance.now() - started);
     if (answer.status !== 200) throw new Error(`single ingest answered ${answer.status}: ${answer.text}`);
   }

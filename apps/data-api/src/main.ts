@@ -5,6 +5,10 @@ import { createHttpApp, listen } from '@platform/http-api';
 import { DataApiModule } from './data-api.module.js';
 
 const config = loadConfigOrExit('data-api');
-const app = await createHttpApp(DataApiModule, { name: 'data-api', logLevel: config.app.logLevel, tracing: config.tracing });
+const app = await createHttpApp(DataApiModule, {
+  name: 'data-api',
+  logLevel: config.app.logLevel,
+  tracing: config.tracing,
+});
 streamRequestBodies(app);
 await listen(app, config.dataApi.port, 'data-api');

@@ -39,7 +39,9 @@ export class MeasurementsController {
     @StreamedBody() body: RequestBody,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return query.async === 'true' ? this.ingestions.submit(caller, body).then(accepted(reply)) : this.measurements.ingest(caller, body);
+    return query.async === 'true'
+      ? this.ingestions.submit(caller, body).then(accepted(reply))
+      : this.measurements.ingest(caller, body);
   }
 
   @Get('stats')
@@ -48,7 +50,10 @@ export class MeasurementsController {
   }
 
   @Get()
-  list(@TenantCaller() caller: TenantCaller, @Query(new ZodPipe(listMeasurementsQuerySchema, 'Query')) query: ListMeasurementsQuery) {
+  list(
+    @TenantCaller() caller: TenantCaller,
+    @Query(new ZodPipe(listMeasurementsQuerySchema, 'Query')) query: ListMeasurementsQuery,
+  ) {
     return this.measurements.list(caller, query);
   }
 }

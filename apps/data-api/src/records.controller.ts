@@ -21,7 +21,11 @@ export class RecordsController {
   constructor(private readonly records: RecordsService) {}
 
   @Put('records')
-  upsert(@TenantCaller() caller: TenantCaller, @Param('collection', collectionParam) collection: string, @StreamedBody() body: RequestBody) {
+  upsert(
+    @TenantCaller() caller: TenantCaller,
+    @Param('collection', collectionParam) collection: string,
+    @StreamedBody() body: RequestBody,
+  ) {
     return this.records.upsert(caller, collection, body);
   }
 
@@ -37,7 +41,11 @@ export class RecordsController {
   }
 
   @Get('records/:key')
-  get(@TenantCaller() caller: TenantCaller, @Param('collection', collectionParam) collection: string, @Param('key', keyParam) key: string) {
+  get(
+    @TenantCaller() caller: TenantCaller,
+    @Param('collection', collectionParam) collection: string,
+    @Param('key', keyParam) key: string,
+  ) {
     return this.records.get(caller, collection, key);
   }
 
@@ -52,7 +60,11 @@ export class RecordsController {
 
   @Delete('records/:key')
   @HttpCode(204)
-  delete(@TenantCaller() caller: TenantCaller, @Param('collection', collectionParam) collection: string, @Param('key', keyParam) key: string) {
+  delete(
+    @TenantCaller() caller: TenantCaller,
+    @Param('collection', collectionParam) collection: string,
+    @Param('key', keyParam) key: string,
+  ) {
     return this.records.delete(caller, collection, key);
   }
 }

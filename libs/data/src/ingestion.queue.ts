@@ -2,7 +2,13 @@ import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
-import { INGESTION_JOB_NAME, INGESTION_QUEUE, type IngestionJobPayload, createRedis, ingestionJobId } from '@platform/queue';
+import {
+  INGESTION_JOB_NAME,
+  INGESTION_QUEUE,
+  type IngestionJobPayload,
+  createRedis,
+  ingestionJobId,
+} from '@platform/queue';
 
 @Injectable()
 export class IngestionQueue implements OnModuleDestroy {

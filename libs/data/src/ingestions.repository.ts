@@ -24,7 +24,11 @@ export interface IngestionOutcome {
 @Injectable()
 export class IngestionsRepository {
   async create(client: TenantClient, id: string, contentType: string, payload: Buffer): Promise<void> {
-    await client.query(`INSERT INTO ingestions (id, state, content_type, payload) VALUES ($1, 'queued', $2, $3)`, [id, contentType, payload]);
+    await client.query(`INSERT INTO ingestions (id, state, content_type, payload) VALUES ($1, 'queued', $2, $3)`, [
+      id,
+      contentType,
+      payload,
+    ]);
   }
 
   /** Locks the row, so two deliveries of one job cannot both ingest it. */

@@ -38,15 +38,24 @@ export class IngestionsService {
       throw error;
     }
     const ingestionId = randomUUID();
-    await this.tables.run(tenant, (client) => this.ingestions.create(client, ingestionId, body.contentType ?? '', payload));
+    await this.tables.run(tenant, (client) =>
+      this.ingestions.create(client, ingestionId, body.contentType ?? '', payload),
+    );
     try {
       await this.queue.enqueue({ version: 1, tenantId: tenant.tenantId, tenantSlug: tenant.tenantSlug, ingestionId });
     } catch (error) {
       const reason = `Queue unavailable: ${(error as Error).message}`;
       await this.tables.run(tenant, (client) =>
-        this.ingestions.finish(client, ingestionId, { state: 'failed', accepted: 0, rejected: 0, errors: [{ line: 0, reason }] }),
+        this.ingestions.finish(client, ingestionId, {
+          state: 'failed',
+          accepted: 0,
+          rejected: 0,
+          errors: [{ line: 0, reason }],
+        }),
       );
-      throw new DomainError('DependencyUnavailable', 'Could not queue the ingestion; nothing was stored', { ingestionId });
+      throw new DomainError('DependencyUnavailable', 'Could not queue the ingestion; nothing was stored', {
+        ingestionId,
+      });
     }
     return { ingestionId };
   }
@@ -81,7 +90,12 @@ export class IngestionsService {
         return undefined;
       }
       const batch = await this.measurements.storeRows(client, bodyItems(body(), this.limits()));
-      await this.ingestions.finish(client, ingestionId, { state: 'completed', accepted: batch.accepted, rejected: 0, errors: [] });
+      await this.ingestions.finish(client, ingestionId, {
+        state: 'completed',
+        accepted: batch.accepted,
+        rejected: 0,
+        errors: [],
+      });
       return batch;
     });
     if (stored) await this.measurements.afterCommit(tenant, stored);
@@ -105,10 +119,16 @@ export class IngestionsService {
     } catch (error) {
       if (!isDomainError(error)) throw error;
       const details = error.details as { line?: number } | undefined;
-      return { rejected: rejected + 1, errors: [...errors, { line: details?.line ?? rows + 1, reason: error.message }] };
+      return {
+        rejected: rejected + 1,
+        errors: [...errors, { line: details?.line ?? rows + 1, reason: error.message }],
+      };
     }
     if (rows > this.config.dataApi.maxRowsPerRequest) {
-      return { rejected: rows, errors: [{ line: 0, reason: `At most ${this.config.dataApi.maxRowsPerRequest} rows per request` }] };
+      return {
+        rejected: rows,
+        errors: [{ line: 0, reason: `At most ${this.config.dataApi.maxRowsPerRequest} rows per request` }],
+      };
     }
     return { rejected, errors };
   }

@@ -31,7 +31,15 @@ export class HourRollups {
       if (row.value < rollup.min) rollup.min = row.value;
       if (row.value > rollup.max) rollup.max = row.value;
     } else {
-      this.byKey.set(key, { source: row.source, metric: row.metric, hourMs, count: 1, sum: row.value, min: row.value, max: row.value });
+      this.byKey.set(key, {
+        source: row.source,
+        metric: row.metric,
+        hourMs,
+        count: 1,
+        sum: row.value,
+        min: row.value,
+        max: row.value,
+      });
     }
     if (row.tsMs < this.minTsMs) this.minTsMs = row.tsMs;
     if (row.tsMs > this.maxTsMs) this.maxTsMs = row.tsMs;

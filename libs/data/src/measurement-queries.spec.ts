@@ -14,7 +14,11 @@ describe(statsRangesOf.name, () => {
   });
 
   it('needs no raw rows when the range is hour-aligned or open', () => {
-    expect(sut(at('2026-01-01T10:00:00Z'), undefined)).toEqual({ hours: { from: at('2026-01-01T10:00:00Z'), to: null }, rawHead: null, rawTail: null });
+    expect(sut(at('2026-01-01T10:00:00Z'), undefined)).toEqual({
+      hours: { from: at('2026-01-01T10:00:00Z'), to: null },
+      rawHead: null,
+      rawTail: null,
+    });
     expect(sut(undefined, undefined)).toEqual({ hours: { from: null, to: null }, rawHead: null, rawTail: null });
   });
 

@@ -4,7 +4,9 @@ import { HOUR_MS } from './measurement-hours.js';
 import type { StatsRanges } from './measurements.repository.js';
 import { STATS_GROUP_BYS } from './measurement-stats.sql.js';
 
-const instant = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with Z or an offset' }).transform((text) => new Date(text));
+const instant = z.iso
+  .datetime({ offset: true, message: 'must be an ISO 8601 date-time with Z or an offset' })
+  .transform((text) => new Date(text));
 
 /** `from` is inclusive, `to` exclusive, everywhere. */
 const timeRange = {
@@ -19,7 +21,10 @@ export const statsQuerySchema = z
     ...timeRange,
   })
   .strict()
-  .refine((query) => !query.from || !query.to || query.from < query.to, { message: 'from must be before to', path: ['to'] });
+  .refine((query) => !query.from || !query.to || query.from < query.to, {
+    message: 'from must be before to',
+    path: ['to'],
+  });
 
 export type StatsQuery = z.infer<typeof statsQuerySchema>;
 
@@ -47,11 +52,14 @@ export function encodeMeasurementCursor(ts: Date, id: string): string {
 export function decodeMeasurementCursor(cursor: string): { ts: string; id: string } {
   try {
     const [ts, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof ts === 'string' && !Number.isNaN(Date.parse(ts)) && typeof id === 'string' && /^\d{1,19}$/.test(id)) return { ts, id };
+    if (typeof ts === 'string' && !Number.isNaN(Date.parse(ts)) && typeof id === 'string' && /^\d{1,19}$/.test(id))
+      return { ts, id };
   } catch {
     // falls through to the refusal below
   }
-  throw new DomainError('ValidationFailed', 'cursor is not one this API returned', [{ field: 'cursor', reason: 'invalid' }]);
+  throw new DomainError('ValidationFailed', 'cursor is not one this API returned', [
+    { field: 'cursor', reason: 'invalid' },
+  ]);
 }
 
 const floorHour = (date: Date) => new Date(Math.floor(date.getTime() / HOUR_MS) * HOUR_MS);

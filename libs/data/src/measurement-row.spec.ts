@@ -5,7 +5,13 @@ describe(parseMeasurement.name, () => {
   const reading = { source: 'park', metric: 'power_kw', ts: '2026-01-01T01:00:00+01:00', value: 1.5 };
 
   it('normalises ts to UTC milliseconds', () => {
-    expect(sut(reading)).toEqual({ source: 'park', metric: 'power_kw', tsMs: Date.UTC(2026, 0, 1), value: 1.5, tags: null });
+    expect(sut(reading)).toEqual({
+      source: 'park',
+      metric: 'power_kw',
+      tsMs: Date.UTC(2026, 0, 1),
+      value: 1.5,
+      tags: null,
+    });
   });
 
   it.each([

@@ -25,7 +25,10 @@ export const measurementSchema = z
     value: z.number().refine(Number.isFinite, 'must be a finite number'),
     tags: z
       .record(text(MEASUREMENT_LIMITS.tagKeyMaxLength), tagValue)
-      .refine((tags) => Object.keys(tags).length <= MEASUREMENT_LIMITS.maxTags, `at most ${MEASUREMENT_LIMITS.maxTags} tags`)
+      .refine(
+        (tags) => Object.keys(tags).length <= MEASUREMENT_LIMITS.maxTags,
+        `at most ${MEASUREMENT_LIMITS.maxTags} tags`,
+      )
       .nullish(),
   })
   .strict();

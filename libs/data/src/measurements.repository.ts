@@ -54,7 +54,17 @@ export class MeasurementsRepository {
 
   /** Sorted so concurrent batches touching the same hours lock them in the same order (no deadlock). */
   async addHours(client: TenantClient, rollups: HourRollup[]): Promise<void> {
-    rollups.sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : a.hourMs - b.hourMs));
+    rollups.sort((a, b) =>
+      a.source < b.source
+        ? -1
+        : a.source > b.source
+          ? 1
+          : a.metric < b.metric
+            ? -1
+            : a.metric > b.metric
+              ? 1
+              : a.hourMs - b.hourMs,
+    );
     for (let start = 0; start < rollups.length; start += ROLLUP_CHUNK) {
       const chunk = rollups.slice(start, start + ROLLUP_CHUNK);
       await client.query(
@@ -83,7 +93,15 @@ export class MeasurementsRepository {
          AND ($3::timestamptz IS NULL OR ts >= $3) AND ($4::timestamptz IS NULL OR ts < $4)
          AND ($5::timestamptz IS NULL OR (ts, id) > ($5::timestamptz, $6::bigint))
        ORDER BY ts, id LIMIT $7`,
-      [filter.source ?? null, filter.metric ?? null, filter.from ?? null, filter.to ?? null, filter.after?.ts ?? null, filter.after?.id ?? null, filter.limit],
+      [
+        filter.source ?? null,
+        filter.metric ?? null,
+        filter.from ?? null,
+        filter.to ?? null,
+        filter.after?.ts ?? null,
+        filter.after?.id ?? null,
+        filter.limit,
+      ],
     );
     return result.rows;
   }

@@ -75,7 +75,13 @@ export class MeasurementsService {
     const rows = await this.tables.run(tenant, (client) => this.measurements.list(client, { ...query, after }));
     const last = rows.length === query.limit ? rows[rows.length - 1] : undefined;
     return {
-      items: rows.map(({ source, metric, ts, value, tags }) => ({ source, metric, ts: ts.toISOString(), value, ...(tags ? { tags } : {}) })),
+      items: rows.map(({ source, metric, ts, value, tags }) => ({
+        source,
+        metric,
+        ts: ts.toISOString(),
+        value,
+        ...(tags ? { tags } : {}),
+      })),
       nextCursor: last ? encodeMeasurementCursor(last.ts, last.id) : null,
     };
   }
@@ -86,7 +92,9 @@ export class MeasurementsService {
     if (cached) return { rows: JSON.parse(cached) as StatsAnswerRow[], cached: true };
     const version = await this.cache.version(tenant);
     const ranges = statsRangesOf(query.from, query.to);
-    const rows = await this.tables.run(tenant, (client) => this.measurements.stats(client, query.groupBy, query.bucket, ranges));
+    const rows = await this.tables.run(tenant, (client) =>
+      this.measurements.stats(client, query.groupBy, query.bucket, ranges),
+    );
     const answer = rows.map(({ bucket, source, metric, count, sum, min, max }) => ({
       bucket: bucket.toISOString(),
       ...(source === undefined ? {} : { source }),
@@ -111,7 +119,8 @@ export class MeasurementsService {
         const row = parseMeasurement(item.value);
         if (typeof row === 'string') throw invalidRow(item.line, row);
         rows += 1;
-        if (rows > maxRows) throw new DomainError('PayloadTooLarge', `At most ${maxRows} rows per request`, { maxRows });
+        if (rows > maxRows)
+          throw new DomainError('PayloadTooLarge', `At most ${maxRows} rows per request`, { maxRows });
         rollups.add(row);
         text += measurementCopyLine(row);
       }

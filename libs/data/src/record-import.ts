@@ -10,7 +10,10 @@ import { chunksOf, invalidRow, tooLarge } from './request-body.js';
  * Streams a large JSON file into records one property (object file) or element (array file) at
  * a time, so memory holds one record, not the file. The first byte picks the shape.
  */
-export async function* importRecords(stream: Readable, options: { keyField?: string; maxBytes: number }): AsyncGenerator<RecordInput> {
+export async function* importRecords(
+  stream: Readable,
+  options: { keyField?: string; maxBytes: number },
+): AsyncGenerator<RecordInput> {
   const chunks = chunksOf(stream)[Symbol.asyncIterator]();
   const first = await chunks.next();
   if (first.done) throw new DomainError('ValidationFailed', 'Body is empty');
@@ -37,7 +40,10 @@ export async function* importRecords(stream: Readable, options: { keyField?: str
     }
   } catch (error) {
     if (error instanceof DomainError) throw error;
-    throw new DomainError('ValidationFailed', `Body is not valid JSON after record ${position}: ${(error as Error).message}`);
+    throw new DomainError(
+      'ValidationFailed',
+      `Body is not valid JSON after record ${position}: ${(error as Error).message}`,
+    );
   }
   await feeding;
 }

@@ -14,7 +14,11 @@ export const collectionNameSchema = z
 // Postgres text and jsonb cannot hold U+0000 (jsonb refuses the \u0000 escape too).
 const noNul = (text: string) => !text.includes('\u0000');
 
-export const recordKeySchema = z.string().min(1).max(RECORD_LIMITS.keyMaxLength).refine(noNul, 'must not contain U+0000');
+export const recordKeySchema = z
+  .string()
+  .min(1)
+  .max(RECORD_LIMITS.keyMaxLength)
+  .refine(noNul, 'must not contain U+0000');
 
 const recordSchema = z.object({ key: recordKeySchema, data: z.unknown() }).strict();
 
@@ -29,7 +33,8 @@ export function toRecordInput(key: unknown, data: unknown): RecordInput | string
   if (!parsed.success) return `key: ${parsed.error.issues[0]!.message}`;
   if (data === undefined) return 'data: is required';
   const json = JSON.stringify(data);
-  if (Buffer.byteLength(json) > RECORD_LIMITS.dataMaxBytes) return `data: larger than ${RECORD_LIMITS.dataMaxBytes} bytes`;
+  if (Buffer.byteLength(json) > RECORD_LIMITS.dataMaxBytes)
+    return `data: larger than ${RECORD_LIMITS.dataMaxBytes} bytes`;
   if (json.includes('\\u0000')) return 'data: must not contain U+0000';
   return { key: parsed.data, json };
 }

@@ -31,7 +31,11 @@ export class RecordsRepository {
   }
 
   /** Keys sort bytewise (COLLATE "C"), so a prefix is one contiguous index range. */
-  async list(client: TenantClient, collection: string, options: { prefix?: string; after?: string; limit: number }): Promise<StoredRecord[]> {
+  async list(
+    client: TenantClient,
+    collection: string,
+    options: { prefix?: string; after?: string; limit: number },
+  ): Promise<StoredRecord[]> {
     const result = await client.query<StoredRecord>(
       `SELECT key, data, updated_at FROM records
        WHERE collection = $1 AND ($2::text IS NULL OR (key >= $2 AND starts_with(key, $2)))

@@ -30,7 +30,12 @@ export class RecordsService {
     }));
   }
 
-  async import(tenant: TenantRef, collection: string, body: RequestBody, keyField: string | undefined): Promise<{ imported: number }> {
+  async import(
+    tenant: TenantRef,
+    collection: string,
+    body: RequestBody,
+    keyField: string | undefined,
+  ): Promise<{ imported: number }> {
     const maxBytes = this.config.dataApi.maxImportBytes;
     return this.refusingCleanly(body, maxBytes, async () => {
       return { imported: await this.store(tenant, collection, importRecords(body.stream, { keyField, maxBytes })) };
@@ -89,7 +94,8 @@ export class RecordsService {
         const record = parseRecordItem(item.value);
         if (typeof record === 'string') throw invalidRow(item.line, record);
         rows += 1;
-        if (rows > maxRows) throw new DomainError('PayloadTooLarge', `At most ${maxRows} rows per request`, { maxRows });
+        if (rows > maxRows)
+          throw new DomainError('PayloadTooLarge', `At most ${maxRows} rows per request`, { maxRows });
         yield record;
       }
     }

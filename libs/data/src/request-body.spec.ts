@@ -2,7 +2,11 @@ import { ndjsonItems } from './request-body.js';
 
 async function collect(chunks: string[], maxBytes = 1_000) {
   const items = [];
-  for await (const batch of ndjsonItems(chunks.map((chunk) => Buffer.from(chunk)), maxBytes)) items.push(...batch);
+  for await (const batch of ndjsonItems(
+    chunks.map((chunk) => Buffer.from(chunk)),
+    maxBytes,
+  ))
+    items.push(...batch);
   return items;
 }
 
@@ -22,7 +26,10 @@ describe(ndjsonItems.name, () => {
   });
 
   it('names the broken line, and refuses a body over the limit', async () => {
-    await expect(collect(['{"a":1}\n{nope}\n'])).rejects.toMatchObject({ code: 'ValidationFailed', details: { line: 2 } });
+    await expect(collect(['{"a":1}\n{nope}\n'])).rejects.toMatchObject({
+      code: 'ValidationFailed',
+      details: { line: 2 },
+    });
     await expect(collect(['{"a":1}\n'.repeat(10)], 20)).rejects.toMatchObject({ code: 'PayloadTooLarge' });
   });
 });

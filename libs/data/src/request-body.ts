@@ -38,7 +38,10 @@ export function tooLarge(limitBytes: number): DomainError {
 }
 
 export function invalidRow(line: number, reason: string): DomainError {
-  return new DomainError('ValidationFailed', `Line ${line}: ${reason}; nothing from this batch was stored`, { line, reason });
+  return new DomainError('ValidationFailed', `Line ${line}: ${reason}; nothing from this batch was stored`, {
+    line,
+    reason,
+  });
 }
 
 /** Reads a whole body into memory, refusing it past `maxBytes`. */
@@ -79,7 +82,10 @@ export async function* bodyItems(body: RequestBody, limits: { maxJsonBytes: numb
   for (let start = 0; start < items.length; start += 5_000) yield items.slice(start, start + 5_000);
 }
 
-export async function* ndjsonItems(stream: AsyncIterable<Buffer | string>, maxBytes: number): AsyncGenerator<BodyItem[]> {
+export async function* ndjsonItems(
+  stream: AsyncIterable<Buffer | string> | Iterable<Buffer | string>,
+  maxBytes: number,
+): AsyncGenerator<BodyItem[]> {
   const decoder = new StringDecoder('utf8');
   let pending = '';
   let line = 0;

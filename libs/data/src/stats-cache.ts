@@ -50,7 +50,19 @@ export class StatsCache implements OnModuleDestroy {
     const keys = this.keys(tenant, queryKey);
     const rangeText = `${range.fromMs ?? ''},${range.toMs ?? ''}`;
     await this.quietly(
-      () => this.redis.eval(PUT_IF_CURRENT, 3, keys.version, keys.answer, keys.ranges, version, answer, this.ttlSeconds, keys.hash, rangeText),
+      () =>
+        this.redis.eval(
+          PUT_IF_CURRENT,
+          3,
+          keys.version,
+          keys.answer,
+          keys.ranges,
+          version,
+          answer,
+          this.ttlSeconds,
+          keys.hash,
+          rangeText,
+        ),
       null,
     );
   }
