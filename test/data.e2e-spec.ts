@@ -146,6 +146,18 @@ describe('Data API', () => {
       expect((await callerA.request<StatsAnswer>(elsewhere)).body.cached).toBe(true);
     });
 
+    it('stores concurrent batches over the same series and hours, all counted once', async () => {
+      const batches = [1, 2, 3, 4].map((seed) =>
+        generateReadings(1_500, { seed, sources: ['busy-park'], startMs: Date.UTC(2029, 0, 1), spanMs: 6 * 3_600_000 }),
+      );
+      const answers = await Promise.all(batches.map((batch) => post(callerA, batch)));
+      expect(answers.map((answer) => answer.body)).toEqual(batches.map(() => ({ accepted: 1_500 })));
+      const stats = await callerA.request<StatsAnswer>(
+        '/api/data/v1/measurements/stats?groupBy=source,metric&bucket=hour&from=2029-01-01T00:00:00Z',
+      );
+      expectStatsClose(stats.body.rows, expectedStats(batches.flat(), 'source,metric', 'hour'));
+    });
+
     it('stores nothing from a batch with one bad row, and names its line', async () => {
       const before = await countRows(stack, a.slug, 'measurements');
       const rows: unknown[] = generateReadings(5_000, { seed: 3 });
@@ -200,7 +212,7 @@ describe('Data API', () => {
         errors: [],
       });
       const stats = await callerA.request<StatsAnswer>(
-        '/api/data/v1/measurements/stats?groupBy=source&bucket=month&from=2028-01-01T00:00:00Z',
+        '/api/data/v1/measurements/stats?groupBy=source&bucket=month&from=2028-01-01T00:00:00Z&to=2029-01-01T00:00:00Z',
       );
       expect(stats.body.rows).toEqual([expect.objectContaining({ source: 'async-park', count: 2_000 })]);
     });

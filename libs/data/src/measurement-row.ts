@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isStorableText } from './storable-text.js';
 
 /** Documented limits for one measurement; anything outside them refuses the whole batch. */
 export const MEASUREMENT_LIMITS = {
@@ -11,9 +12,7 @@ export const MEASUREMENT_LIMITS = {
   latestTs: Date.UTC(2200, 0, 1),
 } as const;
 
-// Postgres text and jsonb cannot hold U+0000; refusing it here keeps it a 400 instead of a failed COPY.
-const noNul = (text: string) => !text.includes('\u0000');
-const text = (max: number) => z.string().max(max).refine(noNul, 'must not contain U+0000');
+const text = (max: number) => z.string().max(max).refine(isStorableText, 'must not contain U+0000 or a lone surrogate');
 const name = text(MEASUREMENT_LIMITS.nameMaxLength).refine((value) => value.length > 0, 'must not be empty');
 const tagValue = z.union([text(MEASUREMENT_LIMITS.tagValueMaxLength), z.number(), z.boolean()]);
 

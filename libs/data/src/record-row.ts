@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hasOnlyStorableText, isStorableText } from './storable-text.js';
 
 export const RECORD_LIMITS = {
   // Fastify's router refuses path parameters over 100 characters (414), so a longer key could be
@@ -11,14 +12,11 @@ export const collectionNameSchema = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be 1-64 letters, digits, _ . - (starting with a letter or digit)');
 
-// Postgres text and jsonb cannot hold U+0000 (jsonb refuses the \u0000 escape too).
-const noNul = (text: string) => !text.includes('\u0000');
-
 export const recordKeySchema = z
   .string()
   .min(1)
   .max(RECORD_LIMITS.keyMaxLength)
-  .refine(noNul, 'must not contain U+0000');
+  .refine(isStorableText, 'must not contain U+0000 or a lone surrogate');
 
 const recordSchema = z.object({ key: recordKeySchema, data: z.unknown() }).strict();
 
@@ -35,7 +33,8 @@ export function toRecordInput(key: unknown, data: unknown): RecordInput | string
   const json = JSON.stringify(data);
   if (Buffer.byteLength(json) > RECORD_LIMITS.dataMaxBytes)
     return `data: larger than ${RECORD_LIMITS.dataMaxBytes} bytes`;
-  if (json.includes('\\u0000')) return 'data: must not contain U+0000';
+  if (!hasOnlyStorableText(data))
+    return 'data: must not contain U+0000, a lone surrogate or a number beyond float range';
   return { key: parsed.data, json };
 }
 
