@@ -28,7 +28,7 @@ import {
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const IMPORT_MB = Number(process.env.BENCH_IMPORT_MB ?? 200);
-const STATS_SAMPLES = Number(process.env.BENCH_STATS_SAMPLES ?? 200);
+const STATS_SAMPLES = Number(process.env.BENCH_STATS_SAMPLES ?? 1_000);
 const SINGLE_SAMPLES = Number(process.env.BENCH_SINGLE_SAMPLES ?? 500);
 
 const dir = await mkdtemp(join(tmpdir(), 'data-bench-'));

@@ -16,7 +16,7 @@ CREATE TABLE IF NOT EXISTS measurements (
   tags jsonb
 );
 CREATE INDEX IF NOT EXISTS measurements_series_idx ON measurements (source, metric, ts, id);
-CREATE INDEX IF NOT EXISTS measurements_ts_brin ON measurements USING brin (ts);
+CREATE INDEX IF NOT EXISTS measurements_ts_idx ON measurements (ts, id);
 CREATE TABLE IF NOT EXISTS measurement_hours (
   source text NOT NULL,
   metric text NOT NULL,
