@@ -1,10 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Param, Put, Query, UseGuards } from '@nestjs/common';
 import {
-  type CountQuery,
   type CreateCounterInput,
   type ListCountersQuery,
   CountersService,
-  countQuerySchema,
   counterNameSchema,
   createCounterSchema,
   listCountersQuerySchema,
@@ -14,20 +12,11 @@ import { TenantCaller, TenantCallerGuard } from '@platform/tenant-auth';
 
 const nameParam = new ZodPipe(counterNameSchema, 'Counter name');
 
+/** `POST v1/counters/:name/next` lives in next-value.route.ts (the hot path, on Fastify directly). */
 @Controller('v1/counters')
 @UseGuards(TenantCallerGuard)
 export class CounterController {
   constructor(private readonly counters: CountersService) {}
-
-  @Post(':name/next')
-  @HttpCode(200)
-  next(
-    @TenantCaller() caller: TenantCaller,
-    @Param('name', nameParam) name: string,
-    @Query(new ZodPipe(countQuerySchema, 'Query')) query: CountQuery,
-  ) {
-    return this.counters.next(caller, name, query);
-  }
 
   @Put(':name')
   create(

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { loadConfigOrExit } from '@platform/config';
 import { createHttpApp, listen } from '@platform/http-api';
 import { CounterAppModule } from './counter.module.js';
+import { registerNextValueRoute } from './next-value.route.js';
 
 // Counter bodies are at most `{ "start": n }`; anything big is refused before it is parsed.
 const COUNTER_BODY_LIMIT_BYTES = 4_096;
@@ -12,4 +13,5 @@ const app = await createHttpApp(CounterAppModule, {
   logLevel: config.app.logLevel,
   bodyLimitBytes: COUNTER_BODY_LIMIT_BYTES,
 });
+registerNextValueRoute(app);
 await listen(app, config.counter.port, 'counter');

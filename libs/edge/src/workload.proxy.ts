@@ -14,6 +14,7 @@ const DROPPED_REQUEST_HEADERS = new Set([
   'connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding',
   'upgrade', 'host', 'content-length',
 ]);
+const SMALL_ANSWER_BYTES = 64 * 1024;
 const DROPPED_RESPONSE_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length']);
 
 /** Forwards `/api/<workload>/*` to the workload app, with the resolved tenant signed into the headers. */
@@ -57,7 +58,8 @@ export class WorkloadProxy implements OnModuleDestroy {
     headers['x-request-id'] = request.id;
     const prefix = `/api/${workload}`;
     const path = request.url.slice(prefix.length) || '/';
-    const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
+    // No length and no chunked encoding means no body: forward none rather than an empty chunked stream.
+    const hasBody = request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
     try {
       const upstream = await this.pools[workload].request({
         path: path.startsWith('/') ? path : `/${path}`,
@@ -69,7 +71,10 @@ export class WorkloadProxy implements OnModuleDestroy {
       for (const [name, value] of Object.entries(upstream.headers)) {
         if (value !== undefined && !DROPPED_RESPONSE_HEADERS.has(name)) responseHeaders[name] = value;
       }
-      void reply.status(upstream.statusCode).headers(responseHeaders).send(upstream.body);
+      // Small answers (every counter answer) are read whole: cheaper than piping a stream per request.
+      const small = Number(upstream.headers['content-length']) <= SMALL_ANSWER_BYTES;
+      const body = small ? Buffer.from(await upstream.body.arrayBuffer()) : upstream.body;
+      void reply.status(upstream.statusCode).headers(responseHeaders).send(body);
       return null;
     } catch (error) {
       return jsonAnswer(502, {

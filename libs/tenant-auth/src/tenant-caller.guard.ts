@@ -1,8 +1,9 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import type { IncomingHttpHeaders } from 'node:http';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
 import { DomainError } from '@platform/errors';
 import { verifyEdgeContext } from './edge-context.js';
-import type { RequestWithCaller } from './tenant-caller.js';
+import type { RequestWithCaller, TenantCaller } from './tenant-caller.js';
 import { TenantCallerAuthenticator } from './tenant-caller.authenticator.js';
 
 /**
@@ -18,9 +19,14 @@ export class TenantCallerGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<RequestWithCaller>();
-    const tenant = verifyEdgeContext(this.config.edge.signingSecret, request.headers);
-    if (!tenant) throw new DomainError('Unauthenticated', 'Workloads are reached through the edge on a tenant hostname');
-    request.tenantCaller = await this.authenticator.authenticate(tenant, request.headers.authorization);
+    request.tenantCaller = await this.callerOf(request.headers);
     return true;
+  }
+
+  /** The same check for routes registered on Fastify directly (hot paths that skip Nest's pipeline). */
+  async callerOf(headers: IncomingHttpHeaders): Promise<TenantCaller> {
+    const tenant = verifyEdgeContext(this.config.edge.signingSecret, headers);
+    if (!tenant) throw new DomainError('Unauthenticated', 'Workloads are reached through the edge on a tenant hostname');
+    return this.authenticator.authenticate(tenant, headers.authorization);
   }
 }
