@@ -41,9 +41,12 @@ describe('Sequence counter API', () => {
       body: { name: 'first-use', first: 2, last: 501 },
     });
     // Bigger than the rest of the replica's lease: a new block is leased for it, the rest becomes a gap.
-    const big = await callerA.request<{ first: number; last: number }>('/api/counter/v1/counters/first-use/next?count=10000', {
-      method: 'POST',
-    });
+    const big = await callerA.request<{ first: number; last: number }>(
+      '/api/counter/v1/counters/first-use/next?count=10000',
+      {
+        method: 'POST',
+      },
+    );
     expect(big.status).toBe(200);
     expect(big.body.last - big.body.first).toBe(9_999);
     expect(big.body.first).toBeGreaterThan(501);
@@ -58,7 +61,10 @@ describe('Sequence counter API', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ start: 1_000_000 }),
     });
-    expect(created).toMatchObject({ status: 200, body: { name: 'invoice.2026', start: 1_000_000, highWaterMark: 999_999 } });
+    expect(created).toMatchObject({
+      status: 200,
+      body: { name: 'invoice.2026', start: 1_000_000, highWaterMark: 999_999 },
+    });
     expect((await callerA.request('/api/counter/v1/counters/invoice.2026/next', { method: 'POST' })).body).toEqual({
       name: 'invoice.2026',
       value: 1_000_000,
@@ -75,7 +81,8 @@ describe('Sequence counter API', () => {
   });
 
   it("keeps tenants apart: A's orders and B's orders are independent, and A's key fails on B's host", async () => {
-    const next = (caller: CallerConnection) => caller.request<{ value: number }>('/api/counter/v1/counters/orders/next', { method: 'POST' });
+    const next = (caller: CallerConnection) =>
+      caller.request<{ value: number }>('/api/counter/v1/counters/orders/next', { method: 'POST' });
     expect((await next(callerA)).body.value).toBe(1);
     expect((await next(callerA)).body.value).toBe(2);
     expect((await next(callerB)).body.value).toBe(1);
@@ -115,11 +122,20 @@ describe('Sequence counter API', () => {
     ['start as text', '{"start":"12"}', { 'content-type': 'application/json' }, 400],
     ['unknown field', '{"begin":1}', { 'content-type': 'application/json' }, 400],
     ['malformed JSON', '{"start":', { 'content-type': 'application/json' }, 400],
-    ['oversized body', JSON.stringify({ start: 1, pad: 'x'.repeat(10_000) }), { 'content-type': 'application/json' }, 413],
+    [
+      'oversized body',
+      JSON.stringify({ start: 1, pad: 'x'.repeat(10_000) }),
+      { 'content-type': 'application/json' },
+      413,
+    ],
   ];
 
   it.each(badBodies)('refuses a PUT with %s with a JSON 4xx', async (_case, body, headers, status) => {
-    const answer = await callerA.request<ErrorBody>('/api/counter/v1/counters/put-target', { method: 'PUT', body, headers });
+    const answer = await callerA.request<ErrorBody>('/api/counter/v1/counters/put-target', {
+      method: 'PUT',
+      body,
+      headers,
+    });
     expect(answer.status).toBe(status);
     expect(typeof answer.body.error).toBe('string');
   });
@@ -134,7 +150,10 @@ describe('Sequence counter API', () => {
   ];
 
   it.each(badAuth)('refuses a call with %s with a JSON 401', async (_case, authorization, status) => {
-    const answer = await callerA.request<ErrorBody>('/api/counter/v1/counters/ok/next', { method: 'POST', authorization });
+    const answer = await callerA.request<ErrorBody>('/api/counter/v1/counters/ok/next', {
+      method: 'POST',
+      authorization,
+    });
     expect(answer).toMatchObject({ status, body: { error: 'Unauthenticated' } });
   });
 });

@@ -91,7 +91,9 @@ describe('Sequence counter under concurrency, replicas and crashes', () => {
 
     expect(problemsIn(values)).toEqual({ duplicates: [], nonIncreasing: 0 });
     const { schema } = tenantDatabaseNames(tenant.slug, stack.databaseName);
-    const [row] = await stack.pg<{ next: string }>(`SELECT next FROM ${quoteIdent(schema)}.counters WHERE name = 'tickets'`);
+    const [row] = await stack.pg<{ next: string }>(
+      `SELECT next FROM ${quoteIdent(schema)}.counters WHERE name = 'tickets'`,
+    );
     // Everything served lies below what Postgres says was leased: a restart can only continue above it.
     expect(Math.max(...values.flat())).toBeLessThan(Number(row!.next));
   }, 120_000);

@@ -29,7 +29,9 @@ export async function onboardWithKey(stack: Stack, prefix: string): Promise<Tena
   const slug = uniqueSlug(prefix);
   const accepted = await stack.api<{ id: string }>('POST', '/v1/tenants', { body: aTenant({ slug }) });
   await stack.waitForReady(slug);
-  const issued = await stack.api<{ id: string; key: string }>('POST', `/v1/tenants/${slug}/api-keys`, { body: { name: 'tests' } });
+  const issued = await stack.api<{ id: string; key: string }>('POST', `/v1/tenants/${slug}/api-keys`, {
+    body: { name: 'tests' },
+  });
   if (issued.status !== 201 && issued.status !== 200) throw new Error(`API key not issued: ${issued.text}`);
   return { slug, host: `${slug}.localhost`, tenantId: accepted.body.id, key: issued.body.key, keyId: issued.body.id };
 }
@@ -55,7 +57,12 @@ export class CallerConnection {
     const authorization = options.authorization === undefined ? `Bearer ${this.credential}` : options.authorization;
     if (authorization !== null) headers.authorization = authorization;
     if (this.signAs) Object.assign(headers, signEdgeContext(this.signAs.secret, this.signAs));
-    const response = await this.client.request({ path, method: (options.method ?? 'GET') as 'GET', headers, body: options.body });
+    const response = await this.client.request({
+      path,
+      method: (options.method ?? 'GET') as 'GET',
+      headers,
+      body: options.body,
+    });
     const text = await response.body.text();
     return { status: response.statusCode, body: (text ? JSON.parse(text) : undefined) as T };
   }

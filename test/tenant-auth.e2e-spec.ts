@@ -39,7 +39,8 @@ describe('Tenant authentication (API keys, JWTs, the token endpoint)', () => {
 
   const tokenFor = (tenant: TenantWithKey, key = tenant.key) =>
     on<TokenBody>(tenant.host, '/api/auth/token', { method: 'POST', authorization: `Bearer ${key}` });
-  const next = (tenant: TenantWithKey, credential: string) => on<ErrorBody>(tenant.host, NEXT, { method: 'POST', authorization: `Bearer ${credential}` });
+  const next = (tenant: TenantWithKey, credential: string) =>
+    on<ErrorBody>(tenant.host, NEXT, { method: 'POST', authorization: `Bearer ${credential}` });
 
   it('trades an API key for a short-lived JWT of that tenant, in every accepted form', async () => {
     const form = { 'content-type': 'application/x-www-form-urlencoded' };
@@ -67,7 +68,12 @@ describe('Tenant authentication (API keys, JWTs, the token endpoint)', () => {
     for (const answer of answers) {
       expect(answer).toMatchObject({ status: 200, body: { token_type: 'Bearer', expires_in: 900 } });
       const claims = decodeJwt(answer.body.access_token);
-      expect(claims).toMatchObject({ iss: 'platform-edge', sub: a.keyId, tenant_id: a.tenantId, scopes: ['counter', 'data'] });
+      expect(claims).toMatchObject({
+        iss: 'platform-edge',
+        sub: a.keyId,
+        tenant_id: a.tenantId,
+        scopes: ['counter', 'data'],
+      });
       expect(claims.exp! - claims.iat!).toBe(900);
       expect(typeof claims.jti).toBe('string');
       expect((await next(a, answer.body.access_token)).status).toBe(200);
@@ -98,7 +104,13 @@ describe('Tenant authentication (API keys, JWTs, the token endpoint)', () => {
     const unsigned = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${payload}.`;
     const foreign = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(new Uint8Array(32).fill(7));
 
-    for (const bad of [`${header}.${forged}.${signature}`, expired, unsigned, foreign, `${header}.${payload}.${signature.slice(0, -2)}xx`]) {
+    for (const bad of [
+      `${header}.${forged}.${signature}`,
+      expired,
+      unsigned,
+      foreign,
+      `${header}.${payload}.${signature.slice(0, -2)}xx`,
+    ]) {
       expect(await next(a, bad)).toMatchObject({ status: 401, body: { error: 'Unauthenticated' } });
     }
     expect(await next(b, `${header}.${forged}.${signature}`)).toMatchObject({ status: 401 });
@@ -106,7 +118,11 @@ describe('Tenant authentication (API keys, JWTs, the token endpoint)', () => {
 
   it('refuses a revoked key at once if never seen, and a cached key and its tokens within the cache lifetime', async () => {
     const issue = async () =>
-      (await stack.api<{ id: string; key: string }>('POST', `/v1/tenants/${a.slug}/api-keys`, { body: { name: 'revoke-me' } })).body;
+      (
+        await stack.api<{ id: string; key: string }>('POST', `/v1/tenants/${a.slug}/api-keys`, {
+          body: { name: 'revoke-me' },
+        })
+      ).body;
     const revoke = (id: string) => stack.api('DELETE', `/v1/tenants/${a.slug}/api-keys/${id}`);
     const unseen = await issue();
     await revoke(unseen.id);
@@ -133,16 +149,34 @@ describe('Tenant authentication (API keys, JWTs, the token endpoint)', () => {
     ['an unknown key', { method: 'POST', authorization: 'Bearer tk_unknown' }, 401],
     [
       'another grant type',
-      { method: 'POST', authorization: null, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=password' },
+      {
+        method: 'POST',
+        authorization: null,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'grant_type=password',
+      },
       400,
     ],
-    ['malformed JSON', { method: 'POST', authorization: null, headers: { 'content-type': 'application/json' }, body: '{"client_' }, 400],
+    [
+      'malformed JSON',
+      { method: 'POST', authorization: null, headers: { 'content-type': 'application/json' }, body: '{"client_' },
+      400,
+    ],
     [
       'an oversized body',
-      { method: 'POST', authorization: null, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `x=${'y'.repeat(5_000)}` },
+      {
+        method: 'POST',
+        authorization: null,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `x=${'y'.repeat(5_000)}`,
+      },
       400,
     ],
-    ['a text body', { method: 'POST', authorization: null, headers: { 'content-type': 'text/plain' }, body: 'key' }, 400],
+    [
+      'a text body',
+      { method: 'POST', authorization: null, headers: { 'content-type': 'text/plain' }, body: 'key' },
+      400,
+    ],
   ];
 
   it.each(badTokenRequests)('refuses a token request with %s', async (_case, options, status) => {
@@ -152,16 +186,25 @@ describe('Tenant authentication (API keys, JWTs, the token endpoint)', () => {
   });
 
   it('answers 404 for a token request on a host no tenant serves', async () => {
-    expect((await on<ErrorBody>('nobody.localhost', '/api/auth/token', { method: 'POST', authorization: `Bearer ${a.key}` })).status).toBe(404);
+    expect(
+      (await on<ErrorBody>('nobody.localhost', '/api/auth/token', { method: 'POST', authorization: `Bearer ${a.key}` }))
+        .status,
+    ).toBe(404);
   });
 
   it('refuses a valid key that reaches the workload without the edge, or with a stale edge signature', async () => {
     const direct = `http://127.0.0.1:${stack.env.COUNTER_PORT}`;
     const unsigned = new CallerConnection(direct, a.host, a.key);
-    const stale = signEdgeContext(stack.env.EDGE_SIGNING_SECRET!, { tenantId: a.tenantId, tenantSlug: a.slug }, Date.now() - 120_000);
+    const stale = signEdgeContext(
+      stack.env.EDGE_SIGNING_SECRET!,
+      { tenantId: a.tenantId, tenantSlug: a.slug },
+      Date.now() - 120_000,
+    );
     try {
       expect(await unsigned.request('/v1/counters/auth/next', { method: 'POST' })).toMatchObject({ status: 401 });
-      expect(await unsigned.request('/v1/counters/auth/next', { method: 'POST', headers: stale })).toMatchObject({ status: 401 });
+      expect(await unsigned.request('/v1/counters/auth/next', { method: 'POST', headers: stale })).toMatchObject({
+        status: 401,
+      });
     } finally {
       await unsigned.close();
     }

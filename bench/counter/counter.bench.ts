@@ -65,7 +65,10 @@ async function freePort(): Promise<number> {
 async function startHelloWorld() {
   const port = await freePort();
   const entry = join(dirname(fileURLToPath(import.meta.url)), 'hello-world.server.js');
-  const child = spawn(process.execPath, [entry], { env: { ...process.env, HELLO_PORT: String(port) }, stdio: 'ignore' });
+  const child = spawn(process.execPath, [entry], {
+    env: { ...process.env, HELLO_PORT: String(port) },
+    stdio: 'ignore',
+  });
   await waitForHttp(`http://127.0.0.1:${port}/health`, 10_000).catch(() => undefined);
   return { child, url: `http://127.0.0.1:${port}/hello` };
 }
@@ -78,10 +81,13 @@ try {
     body: { slug, displayName: slug, tier: 'business', branding: { primaryColor: '#336699' } },
   });
   await stack.waitForReady(slug);
-  const { key } = (await stack.api<{ key: string }>('POST', `/v1/tenants/${slug}/api-keys`, { body: { name: 'bench' } })).body;
+  const { key } = (
+    await stack.api<{ key: string }>('POST', `/v1/tenants/${slug}/api-keys`, { body: { name: 'bench' } })
+  ).body;
   const authorization = `Bearer ${key}`;
   // The edge signature is fresh for 60 s; every run here is shorter than that.
-  const signed = () => signEdgeContext(stack.env.EDGE_SIGNING_SECRET!, { tenantId: accepted.body.id, tenantSlug: slug });
+  const signed = () =>
+    signEdgeContext(stack.env.EDGE_SIGNING_SECRET!, { tenantId: accepted.body.id, tenantSlug: slug });
 
   const results: Figures[] = [];
   results.push(await measure({ name: 'fastify hello-world', url: hello.url, headers: {} }));
@@ -101,14 +107,20 @@ try {
   );
 
   const [reference, direct, edge] = results as [Figures, Figures, Figures];
-  console.log(`counter benchmark: ${CONNECTIONS} connections, ${SECONDS} s each (after ${WARMUP_SECONDS} s warm-up), POST, 2 cores`);
+  console.log(
+    `counter benchmark: ${CONNECTIONS} connections, ${SECONDS} s each (after ${WARMUP_SECONDS} s warm-up), POST, 2 cores`,
+  );
   for (const row of results) {
     console.log(
       `  ${row.name.padEnd(20)} ${row.requestsPerSecond.toFixed(0).padStart(7)} req/s   p50 ${String(row.p50).padStart(3)} ms   p99 ${String(row.p99).padStart(3)} ms   non-2xx ${row.non2xx}   errors ${row.errors}`,
     );
   }
-  console.log(`  direct / hello-world    ${(direct.requestsPerSecond / reference.requestsPerSecond).toFixed(2)}x   (target ≥ 0.70)`);
-  console.log(`  edge / hello-world      ${(edge.requestsPerSecond / reference.requestsPerSecond).toFixed(2)}x   (target ≥ 0.50)`);
+  console.log(
+    `  direct / hello-world    ${(direct.requestsPerSecond / reference.requestsPerSecond).toFixed(2)}x   (target ≥ 0.70)`,
+  );
+  console.log(
+    `  edge / hello-world      ${(edge.requestsPerSecond / reference.requestsPerSecond).toFixed(2)}x   (target ≥ 0.50)`,
+  );
   console.log(`  edge p99                ${edge.p99} ms   (target < 10 ms)`);
 } finally {
   await stopProcess(hello.child);

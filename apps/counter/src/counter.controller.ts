@@ -33,7 +33,10 @@ export class CounterController {
   }
 
   @Get()
-  list(@TenantCaller() caller: TenantCaller, @Query(new ZodPipe(listCountersQuerySchema, 'Query')) query: ListCountersQuery) {
+  list(
+    @TenantCaller() caller: TenantCaller,
+    @Query(new ZodPipe(listCountersQuerySchema, 'Query')) query: ListCountersQuery,
+  ) {
     return this.counters.list(caller, query);
   }
 }

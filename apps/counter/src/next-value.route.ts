@@ -17,8 +17,11 @@ export function registerNextValueRoute(app: NestFastifyApplication): void {
   app
     .getHttpAdapter()
     .getInstance()
-    .post<{ Params: { name: string }; Querystring: Record<string, string> }>('/v1/counters/:name/next', async (request) => {
-      const caller = await guard.callerOf(request.headers);
-      return counters.next(caller, nameOf.transform(request.params.name), queryOf.transform(request.query));
-    });
+    .post<{ Params: { name: string }; Querystring: Record<string, string> }>(
+      '/v1/counters/:name/next',
+      async (request) => {
+        const caller = await guard.callerOf(request.headers);
+        return counters.next(caller, nameOf.transform(request.params.name), queryOf.transform(request.query));
+      },
+    );
 }

@@ -68,7 +68,9 @@ export class CounterLeases {
 
   private prefetch(tenant: TenantRef, name: string, lease: Lease): void {
     if (lease.spare || lease.pending) return;
-    this.leaseBlock(tenant, name, lease, 1).catch((error: Error) => this.logger.warn(`Prefetching a block of ${name} failed: ${error.message}`));
+    this.leaseBlock(tenant, name, lease, 1).catch((error: Error) =>
+      this.logger.warn(`Prefetching a block of ${name} failed: ${error.message}`),
+    );
   }
 
   /**
@@ -93,7 +95,8 @@ export class CounterLeases {
     if (first !== null) return { first, end: first + size };
     // Near 2^53 a full block no longer fits; lease only what this call needs.
     const exact = await this.counters.lease(tenant, name, count);
-    if (exact === null) throw new DomainError('InvalidTransition', `Counter ${name} has fewer than ${count} values left`);
+    if (exact === null)
+      throw new DomainError('InvalidTransition', `Counter ${name} has fewer than ${count} values left`);
     return { first: exact, end: exact + count };
   }
 

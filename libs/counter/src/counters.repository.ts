@@ -34,15 +34,17 @@ export class CountersRepository {
    * Null when fewer than `size` values are left below 2^53.
    */
   async lease(tenant: TenantRef, name: string, size: number): Promise<number | null> {
-    const rows = await this.withTable(tenant, async (client) =>
-      (
-        await client.query<{ first: string }>(
-          `INSERT INTO counters (name, start, next) VALUES ($1, 1, 1 + $2::bigint)
+    const rows = await this.withTable(
+      tenant,
+      async (client) =>
+        (
+          await client.query<{ first: string }>(
+            `INSERT INTO counters (name, start, next) VALUES ($1, 1, 1 + $2::bigint)
            ON CONFLICT (name) DO UPDATE SET next = counters.next + $2::bigint
            RETURNING next - $2::bigint AS first`,
-          [name, size],
-        )
-      ).rows,
+            [name, size],
+          )
+        ).rows,
     ).catch((error: unknown) => {
       if (codeOf(error) === CHECK_VIOLATION) return null;
       throw error;
@@ -66,7 +68,10 @@ export class CountersRepository {
 
   async find(tenant: TenantRef, name: string): Promise<CounterView | null> {
     return this.withTable(tenant, async (client) => {
-      const { rows } = await client.query<CounterRow>('SELECT name, start, next, created_at FROM counters WHERE name = $1', [name]);
+      const { rows } = await client.query<CounterRow>(
+        'SELECT name, start, next, created_at FROM counters WHERE name = $1',
+        [name],
+      );
       return rows[0] ? viewOf(rows[0]) : null;
     });
   }
@@ -88,16 +93,23 @@ export class CountersRepository {
     } catch (error) {
       if (codeOf(error) !== UNDEFINED_TABLE) throw error;
     }
-    await this.sql.run(tenant, (client) => client.query(CREATE_TABLE)).catch((error: unknown) => {
-      // Another replica created it at the same moment: fine.
-      if (!CREATE_RACE.has(codeOf(error) ?? '')) throw error;
-    });
+    await this.sql
+      .run(tenant, (client) => client.query(CREATE_TABLE))
+      .catch((error: unknown) => {
+        // Another replica created it at the same moment: fine.
+        if (!CREATE_RACE.has(codeOf(error) ?? '')) throw error;
+      });
     return this.sql.run(tenant, work);
   }
 }
 
 function viewOf(row: CounterRow): CounterView {
-  return { name: row.name, start: Number(row.start), highWaterMark: Number(row.next) - 1, createdAt: row.created_at.toISOString() };
+  return {
+    name: row.name,
+    start: Number(row.start),
+    highWaterMark: Number(row.next) - 1,
+    createdAt: row.created_at.toISOString(),
+  };
 }
 
 function codeOf(error: unknown): string | undefined {

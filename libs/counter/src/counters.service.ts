@@ -2,7 +2,14 @@ import { Injectable } from '@nestjs/common';
 import type { TenantRef } from '@platform/database';
 import { DomainError } from '@platform/errors';
 import { CounterLeases } from './counter-leases.js';
-import type { CountQuery, CounterBlock, CounterValue, CounterView, CreateCounterInput, ListCountersQuery } from './counter.schemas.js';
+import type {
+  CountQuery,
+  CounterBlock,
+  CounterValue,
+  CounterView,
+  CreateCounterInput,
+  ListCountersQuery,
+} from './counter.schemas.js';
 import { CountersRepository } from './counters.repository.js';
 
 @Injectable()
@@ -31,7 +38,10 @@ export class CountersService {
     return counter;
   }
 
-  async list(tenant: TenantRef, query: ListCountersQuery): Promise<{ items: CounterView[]; nextCursor: string | null }> {
+  async list(
+    tenant: TenantRef,
+    query: ListCountersQuery,
+  ): Promise<{ items: CounterView[]; nextCursor: string | null }> {
     const items = await this.counters.list(tenant, query.limit, query.cursor);
     return { items, nextCursor: items.length === query.limit ? items[items.length - 1]!.name : null };
   }

@@ -86,7 +86,8 @@ async function readCapped(body: IncomingMessage): Promise<string> {
   let size = 0;
   for await (const chunk of body as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_TOKEN_BODY_BYTES) throw new DomainError('ValidationFailed', `Token request body over ${MAX_TOKEN_BODY_BYTES} bytes`);
+    if (size > MAX_TOKEN_BODY_BYTES)
+      throw new DomainError('ValidationFailed', `Token request body over ${MAX_TOKEN_BODY_BYTES} bytes`);
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');

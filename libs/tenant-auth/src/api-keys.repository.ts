@@ -35,6 +35,9 @@ export class ApiKeysRepository {
   }
 
   findById(keyId: string): Promise<Pick<ApiKey, 'id' | 'tenantId' | 'revokedAt'> | null> {
-    return this.prisma.apiKey.findUnique({ where: { id: keyId }, select: { id: true, tenantId: true, revokedAt: true } });
+    return this.prisma.apiKey.findUnique({
+      where: { id: keyId },
+      select: { id: true, tenantId: true, revokedAt: true },
+    });
   }
 }

@@ -37,10 +37,16 @@ export class ApiKeysService {
     const { secret, prefix, hash } = issueSecret('tk');
     const key = await this.prisma.$transaction(async (tx) => {
       const created = await this.keys.create(tx, tenant.id, { name: input.name, prefix, keyHash: hash });
-      await this.audit.record(tx, operator, 'api-key.create', { type: 'tenant', id: tenant.id }, {
-        apiKeyId: created.id,
-        name: input.name,
-      });
+      await this.audit.record(
+        tx,
+        operator,
+        'api-key.create',
+        { type: 'tenant', id: tenant.id },
+        {
+          apiKeyId: created.id,
+          name: input.name,
+        },
+      );
       return created;
     });
     return { ...toView(key), key: secret };

@@ -16,7 +16,9 @@ export interface EdgeContext {
 const MAX_AGE_MS = 60_000;
 
 function signatureOf(secret: string, context: EdgeContext, issuedAt: string): string {
-  return createHmac('sha256', secret).update(`${context.tenantId}\n${context.tenantSlug}\n${issuedAt}`).digest('base64url');
+  return createHmac('sha256', secret)
+    .update(`${context.tenantId}\n${context.tenantSlug}\n${issuedAt}`)
+    .digest('base64url');
 }
 
 export function signEdgeContext(secret: string, context: EdgeContext, now = Date.now()): Record<string, string> {

@@ -34,10 +34,12 @@ export class TenantCallerAuthenticator {
   private async viaJwt(tenant: EdgeContext, token: string): Promise<TenantCaller> {
     const claims = await this.tokens.verify(token);
     if (!claims) throw new DomainError('Unauthenticated', 'Invalid or expired access token');
-    if (claims.tenantId !== tenant.tenantId) throw new DomainError('Forbidden', 'This access token belongs to another tenant');
+    if (claims.tenantId !== tenant.tenantId)
+      throw new DomainError('Forbidden', 'This access token belongs to another tenant');
     // Revoking a key also ends the tokens issued for it (within the key cache lifetime).
     const key = await this.apiKeys.activeKeyById(claims.keyId);
-    if (!key || key.tenantId !== tenant.tenantId) throw new DomainError('Unauthenticated', 'The API key behind this token was revoked');
+    if (!key || key.tenantId !== tenant.tenantId)
+      throw new DomainError('Unauthenticated', 'The API key behind this token was revoked');
     return { ...tenant, keyId: claims.keyId, scopes: claims.scopes, via: 'jwt' };
   }
 }

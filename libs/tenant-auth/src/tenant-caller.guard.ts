@@ -26,7 +26,8 @@ export class TenantCallerGuard implements CanActivate {
   /** The same check for routes registered on Fastify directly (hot paths that skip Nest's pipeline). */
   async callerOf(headers: IncomingHttpHeaders): Promise<TenantCaller> {
     const tenant = verifyEdgeContext(this.config.edge.signingSecret, headers);
-    if (!tenant) throw new DomainError('Unauthenticated', 'Workloads are reached through the edge on a tenant hostname');
+    if (!tenant)
+      throw new DomainError('Unauthenticated', 'Workloads are reached through the edge on a tenant hostname');
     return this.authenticator.authenticate(tenant, headers.authorization);
   }
 }
