@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type TenantClient, type TenantRef, TenantSqlService } from '@platform/database';
+import { DomainError } from '@platform/errors';
 import type { CounterView } from './counter.schemas.js';
 
 /** Postgres refuses a `next` past 2^53, so every value handed out stays exact as a JSON number. */
@@ -91,6 +92,8 @@ export class CountersRepository {
     try {
       return await this.sql.run(tenant, work);
     } catch (error) {
+      if (isUnavailable(error))
+        throw new DomainError('DependencyUnavailable', 'The counter store is unavailable; retry');
       if (codeOf(error) !== UNDEFINED_TABLE) throw error;
     }
     await this.sql
@@ -110,6 +113,12 @@ function viewOf(row: CounterRow): CounterView {
     highWaterMark: Number(row.next) - 1,
     createdAt: row.created_at.toISOString(),
   };
+}
+
+/** Connection refused or lost, server shutting down or out of connections: worth a retry, not a 500. */
+function isUnavailable(error: unknown): boolean {
+  const code = codeOf(error) ?? '';
+  return code.startsWith('ECONN') || code.startsWith('08') || code.startsWith('57P') || code === '53300';
 }
 
 function codeOf(error: unknown): string | undefined {
