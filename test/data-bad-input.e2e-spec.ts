@@ -343,6 +343,17 @@ describe('Data API bad input', () => {
     if (line !== undefined) expect(answer.body.details).toMatchObject({ line, reason: expect.any(String) });
   });
 
+  it('answers a large upload without a credential with 401, not a reset connection', async () => {
+    const body = ndjson(Array.from({ length: 60_000 }, () => reading));
+    const answer = await caller.request<ErrorBody>('/api/data/v1/measurements', {
+      method: 'POST',
+      headers: NDJSON,
+      body,
+      authorization: null,
+    });
+    expect({ status: answer.status, error: answer.body.error }).toEqual({ status: 401, error: 'Unauthenticated' });
+  });
+
   it('stored nothing from any refused batch', async () => {
     expect(await countRows(stack, tenant.slug, 'measurements')).toBe(0);
     expect(await countRows(stack, tenant.slug, 'records')).toBe(0);

@@ -10,5 +10,5 @@ const app = await createHttpApp(DataApiModule, {
   logLevel: config.app.logLevel,
   tracing: config.tracing,
 });
-streamRequestBodies(app);
+streamRequestBodies(app, config.dataApi.maxImportBytes);
 await listen(app, config.dataApi.port, 'data-api');

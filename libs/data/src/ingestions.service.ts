@@ -9,7 +9,7 @@ import { IngestionQueue } from './ingestion.queue.js';
 import { type IngestionOutcome, IngestionsRepository } from './ingestions.repository.js';
 import { parseMeasurement } from './measurement-row.js';
 import { MeasurementsService } from './measurements.service.js';
-import { type BodyItem, type RequestBody, bodyFormatOf, bodyItems, drainBody, readBounded } from './request-body.js';
+import { type BodyItem, type RequestBody, bodyFormatOf, bodyItems, readBounded } from './request-body.js';
 
 const MAX_REPORTED_ERRORS = 100;
 
@@ -29,14 +29,8 @@ export class IngestionsService {
 
   async submit(tenant: TenantRef, body: RequestBody): Promise<{ ingestionId: string }> {
     const maxBytes = this.config.dataApi.maxAsyncBytes;
-    let payload: Buffer;
-    try {
-      bodyFormatOf(body.contentType);
-      payload = await readBounded(body.stream, maxBytes);
-    } catch (error) {
-      await drainBody(body.stream, maxBytes);
-      throw error;
-    }
+    bodyFormatOf(body.contentType);
+    const payload = await readBounded(body.stream, maxBytes);
     const ingestionId = randomUUID();
     await this.tables.run(tenant, (client) =>
       this.ingestions.create(client, ingestionId, body.contentType ?? '', payload),

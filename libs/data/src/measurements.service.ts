@@ -13,7 +13,7 @@ import {
 } from './measurement-queries.js';
 import { measurementCopyLine, parseMeasurement } from './measurement-row.js';
 import { MeasurementsRepository } from './measurements.repository.js';
-import { type BodyItem, type RequestBody, bodyItems, drainBody, invalidRow } from './request-body.js';
+import { type BodyItem, type RequestBody, bodyItems, invalidRow } from './request-body.js';
 import { StatsCache } from './stats-cache.js';
 
 export interface StatsAnswerRow {
@@ -41,14 +41,8 @@ export class MeasurementsService {
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
   ) {}
 
-  /** A refused batch is read to its end before the answer, so the caller (still uploading) gets it cleanly. */
   async ingest(tenant: TenantRef, body: RequestBody): Promise<{ accepted: number }> {
-    try {
-      return await this.ingestItems(tenant, bodyItems(body, this.config.dataApi));
-    } catch (error) {
-      await drainBody(body.stream, this.config.dataApi.maxStreamBytes);
-      throw error;
-    }
+    return this.ingestItems(tenant, bodyItems(body, this.config.dataApi));
   }
 
   /** All or nothing: rows are validated while they stream into COPY, and one bad row rolls the transaction back. */

@@ -6,7 +6,7 @@ import { DataTablesRepository } from './data-tables.repository.js';
 import { importRecords } from './record-import.js';
 import { type ListRecordsQuery, type RecordInput, parseRecordItem } from './record-row.js';
 import { RecordsRepository, type StoredRecord } from './records.repository.js';
-import { type RequestBody, bodyItems, drainBody, invalidRow } from './request-body.js';
+import { type RequestBody, bodyItems, invalidRow } from './request-body.js';
 
 // Records are upserted a chunk at a time; the whole request is still one transaction.
 const CHUNK_RECORDS = 2_000;
@@ -25,9 +25,7 @@ export class RecordsService {
   ) {}
 
   async upsert(tenant: TenantRef, collection: string, body: RequestBody): Promise<{ upserted: number }> {
-    return this.refusingCleanly(body, this.config.dataApi.maxStreamBytes, async () => ({
-      upserted: await this.store(tenant, collection, this.recordItems(body)),
-    }));
+    return { upserted: await this.store(tenant, collection, this.recordItems(body)) };
   }
 
   async import(
@@ -37,9 +35,7 @@ export class RecordsService {
     keyField: string | undefined,
   ): Promise<{ imported: number }> {
     const maxBytes = this.config.dataApi.maxImportBytes;
-    return this.refusingCleanly(body, maxBytes, async () => {
-      return { imported: await this.store(tenant, collection, importRecords(body.stream, { keyField, maxBytes })) };
-    });
+    return { imported: await this.store(tenant, collection, importRecords(body.stream, { keyField, maxBytes })) };
   }
 
   async get(tenant: TenantRef, collection: string, key: string) {
@@ -98,15 +94,6 @@ export class RecordsService {
           throw new DomainError('PayloadTooLarge', `At most ${maxRows} rows per request`, { maxRows });
         yield record;
       }
-    }
-  }
-
-  private async refusingCleanly<T>(body: RequestBody, maxBytes: number, work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      await drainBody(body.stream, maxBytes);
-      throw error;
     }
   }
 }

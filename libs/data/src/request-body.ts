@@ -114,10 +114,7 @@ export async function* ndjsonItems(
   if (items.length) yield items;
 }
 
-/**
- * Reads and discards what is left of a refused body before answering, so the edge (still
- * uploading) gets a clean answer instead of a reset. Gives up past `maxBytes`.
- */
+/** Reads and discards what is left of a body nobody read (or read to the end); gives up past `maxBytes`. */
 export async function drainBody(stream: Readable, maxBytes: number): Promise<void> {
   if (stream.readableEnded || stream.destroyed) return;
   let size = 0;
