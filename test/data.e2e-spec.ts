@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { CallerConnection, type TenantWithKey, onboardWithKey } from './counter.support.js';
 import {
   type ErrorBody,
@@ -37,7 +38,8 @@ describe('Data API', () => {
   let callerB: CallerConnection;
 
   beforeAll(async () => {
-    stack = await Stack.start(['control-plane', 'provisioner', 'edge', 'data-api']);
+    // A short sweep so the lost-job test sees its ingestion picked up again quickly.
+    stack = await Stack.start(['control-plane', 'provisioner', 'edge', 'data-api'], { DATA_INGESTION_SWEEP_MS: '500' });
     [a, b] = await Promise.all([onboardWithKey(stack, 'data-a'), onboardWithKey(stack, 'data-b')]);
     callerA = new CallerConnection(stack.edgeUrl, a.host, a.key);
     callerB = new CallerConnection(stack.edgeUrl, b.host, b.key);
@@ -228,6 +230,19 @@ describe('Data API', () => {
       expect((await callerA.request<Page<Reading>>('/api/data/v1/measurements?source=async-bad')).body.items).toEqual(
         [],
       );
+    });
+
+    it('queues again an ingestion whose job was lost with Redis', async () => {
+      await callerA.request('/api/data/v1/measurements?limit=1');
+      const id = randomUUID();
+      const payload = ndjson([{ source: 'lost-job', metric: 'm', ts: '2026-03-01T00:00:00Z', value: 3 }]);
+      // What Postgres holds after a submit whose job never reached (or vanished from) Redis.
+      await stack.pg(
+        `INSERT INTO t_${a.slug.replaceAll('-', '_')}.ingestions (id, state, content_type, payload, created_at)
+         VALUES ($1, 'queued', 'application/x-ndjson', $2, now() - interval '1 hour')`,
+        [id, Buffer.from(payload)],
+      );
+      expect(await settled(id)).toMatchObject({ state: 'completed', accepted: 1 });
     });
 
     it("answers 404 for another tenant's ingestion", async () => {

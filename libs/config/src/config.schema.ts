@@ -61,6 +61,7 @@ const envSchema = z.object({
   DATA_MAX_ROWS_PER_REQUEST: positiveInt(1_000_000),
   DATA_STATS_CACHE_TTL_S: positiveInt(300),
   DATA_INGESTION_CONCURRENCY: positiveInt(2),
+  DATA_INGESTION_SWEEP_MS: positiveInt(30_000),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -111,6 +112,7 @@ function toConfig(env: Env, signingSecret: string) {
       maxRowsPerRequest: env.DATA_MAX_ROWS_PER_REQUEST,
       statsCacheTtlSeconds: env.DATA_STATS_CACHE_TTL_S,
       ingestionConcurrency: env.DATA_INGESTION_CONCURRENCY,
+      ingestionSweepMs: env.DATA_INGESTION_SWEEP_MS,
     },
   };
 }

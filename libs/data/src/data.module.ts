@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { DataTablesRepository } from './data-tables.repository.js';
+import { DataTenantsRepository } from './data-tenants.repository.js';
 import { IngestionQueue } from './ingestion.queue.js';
+import { IngestionSweeper } from './ingestion.sweeper.js';
 import { IngestionWorker } from './ingestion.worker.js';
 import { IngestionsRepository } from './ingestions.repository.js';
 import { IngestionsService } from './ingestions.service.js';
@@ -23,6 +25,8 @@ import { StatsCache } from './stats-cache.js';
     RecordsService,
     IngestionsService,
     IngestionWorker,
+    DataTenantsRepository,
+    IngestionSweeper,
   ],
   exports: [MeasurementsService, RecordsService, IngestionsService],
 })

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { type Job, Worker } from 'bullmq';
+import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
 import { INGESTION_QUEUE, createRedis, ingestionJobPayloadSchema } from '@platform/queue';
@@ -25,11 +25,28 @@ export class IngestionWorker implements OnModuleInit, OnModuleDestroy {
       concurrency: this.config.dataApi.ingestionConcurrency,
     });
     this.worker.on('error', (error) => this.logger.warn(`Ingestion worker: ${error.message}`));
+    this.worker.on('failed', (job, error) => void this.recordFinalFailure(job, error));
   }
 
+  /** Bad rows are an outcome, not a failure (the service records them); what throws here is retried. */
   private async process(job: Job): Promise<void> {
-    const payload = ingestionJobPayloadSchema.parse(job.data);
-    await this.ingestions.process({ tenantId: payload.tenantId, tenantSlug: payload.tenantSlug }, payload.ingestionId);
+    const payload = ingestionJobPayloadSchema.safeParse(job.data);
+    if (!payload.success) throw new UnrecoverableError(`Malformed ingestion job: ${payload.error.message}`);
+    const { tenantId, tenantSlug, ingestionId } = payload.data;
+    await this.ingestions.process({ tenantId, tenantSlug }, ingestionId);
+  }
+
+  private async recordFinalFailure(job: Job | undefined, error: Error): Promise<void> {
+    const payload = ingestionJobPayloadSchema.safeParse(job?.data);
+    if (!job || !payload.success) return;
+    const final = error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+    if (!final) return;
+    const { tenantId, tenantSlug, ingestionId } = payload.data;
+    await this.ingestions
+      .giveUp({ tenantId, tenantSlug }, ingestionId, `Gave up after ${job.attemptsMade} attempts: ${error.message}`)
+      .catch((cause: Error) =>
+        this.logger.error(`Could not record the failure of ingestion ${ingestionId}: ${cause.message}`),
+      );
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -43,9 +43,18 @@ export class IngestionsRepository {
 
   async finish(client: TenantClient, id: string, outcome: IngestionOutcome): Promise<void> {
     await client.query(
-      `UPDATE ingestions SET state = $2, accepted = $3, rejected = $4, errors = $5, payload = NULL, finished_at = now() WHERE id = $1`,
+      `UPDATE ingestions SET state = $2, accepted = $3, rejected = $4, errors = $5, payload = NULL, finished_at = now()
+       WHERE id = $1 AND state = 'queued'`,
       [id, outcome.state, outcome.accepted, outcome.rejected, JSON.stringify(outcome.errors)],
     );
+  }
+
+  async queuedBefore(client: TenantClient, ageMs: number): Promise<string[]> {
+    const result = await client.query<{ id: string }>(
+      `SELECT id FROM ingestions WHERE state = 'queued' AND created_at < now() - make_interval(secs => $1::float8 / 1000)`,
+      [ageMs],
+    );
+    return result.rows.map((row) => row.id);
   }
 
   async get(client: TenantClient, id: string): Promise<IngestionRow | undefined> {

@@ -95,6 +95,30 @@ export class IngestionsService {
     if (stored) await this.measurements.afterCommit(tenant, stored);
   }
 
+  /**
+   * Postgres holds the ingestion, Redis only the job: a job lost with Redis is queued again
+   * (same job id, so one that still exists is not duplicated).
+   */
+  async requeueStale(tenant: TenantRef, ageMs: number): Promise<number> {
+    const ids = await this.tables.run(tenant, (client) => this.ingestions.queuedBefore(client, ageMs));
+    for (const ingestionId of ids) {
+      await this.queue.enqueue({ version: 1, tenantId: tenant.tenantId, tenantSlug: tenant.tenantSlug, ingestionId });
+    }
+    return ids.length;
+  }
+
+  /** The worker gave up (retries exhausted): the outcome is recorded so callers stop waiting. */
+  async giveUp(tenant: TenantRef, ingestionId: string, reason: string): Promise<void> {
+    await this.tables.run(tenant, (client) =>
+      this.ingestions.finish(client, ingestionId, {
+        state: 'failed',
+        accepted: 0,
+        rejected: 0,
+        errors: [{ line: 0, reason }],
+      }),
+    );
+  }
+
   /** Unlike a synchronous batch, which stops at the first bad row, the report lists every bad row (the first 100). */
   private async problemsIn(items: AsyncIterable<BodyItem[]>): Promise<Pick<IngestionOutcome, 'rejected' | 'errors'>> {
     const errors: IngestionOutcome['errors'] = [];
