@@ -9,7 +9,8 @@ export interface TenantCdnArgs {
   bucketName: string;
   location: string;
   labels: Record<string, string>;
-  assets: Asset[];
+  /** By role (`theme`, `logo`, `landing`, `suspended`): logical names stay put while file names follow content. */
+  assets: Record<string, Asset>;
 }
 
 // Names are content-hashed, so a name never changes meaning: caches may keep a file forever.
@@ -42,8 +43,10 @@ export class TenantCdn extends pulumi.ComponentResource {
       member: 'allUsers',
     }, parent);
 
-    for (const asset of args.assets) {
-      new gcp.storage.BucketObject(`${name}-${asset.name}`, {
+    // A new content hash changes `name`, which Pulumi applies as create-new-then-delete-old:
+    // pages never reference a file that is not there yet.
+    for (const [role, asset] of Object.entries(args.assets)) {
+      new gcp.storage.BucketObject(`${name}-${role}`, {
         bucket: bucket.name,
         name: asset.name,
         contentType: asset.contentType,
@@ -61,7 +64,7 @@ export class TenantCdn extends pulumi.ComponentResource {
 
     this.bucketName = bucket.name;
     this.backendBucket = backend.selfLink;
-    this.objects = args.assets.map((asset) => asset.name);
+    this.objects = Object.values(args.assets).map((asset) => asset.name);
     this.registerOutputs({ bucketName: this.bucketName, backendBucket: this.backendBucket, objects: this.objects });
   }
 }

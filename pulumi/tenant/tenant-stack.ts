@@ -1,6 +1,7 @@
 import * as gcp from '@pulumi/gcp';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
+import type { Asset, BrandingBundle } from '@platform/branding';
 import { TenantCdn } from './tenant-cdn.js';
 import { type CustomDomainTarget, TenantDns } from './tenant-dns.js';
 import { TenantIngress } from './tenant-ingress.js';
@@ -76,7 +77,7 @@ export class TenantStack extends pulumi.ComponentResource {
       bucketName: plan.bucketName,
       location: settings.gcp.assetsLocation,
       labels: plan.labels,
-      assets: plan.branding.assets,
+      assets: brandingByRole(plan.branding),
     }, child);
 
     this.url = `https://${plan.platformHostname}/`;
@@ -96,4 +97,9 @@ export class TenantStack extends pulumi.ComponentResource {
       dnsRecords: this.dnsRecords,
     });
   }
+}
+
+function brandingByRole(bundle: BrandingBundle): Record<string, Asset> {
+  const { theme, logo, landingPage, suspendedPage } = bundle;
+  return { theme, ...(logo ? { logo } : {}), landing: landingPage, suspended: suspendedPage };
 }

@@ -11,6 +11,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const PROVISIONER = join(ROOT, 'dist/apps/provisioner/src/main.js');
 // System tools only: the Pulumi CLI is never on these directories.
 const SYSTEM_PATH = '/usr/bin:/bin';
+const BOOT_DEADLINE_MS = 30_000;
 
 async function directoryWithFakePulumi(mode: number): Promise<string> {
   const directory = await mkdtemp(join(tmpdir(), 'fake-pulumi-'));
@@ -47,8 +48,13 @@ function startProvisioner(env: Record<string, string>, until?: RegExp): Promise<
     };
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);
+    // Never outlive the test: a child left running would keep Jest from exiting.
+    const deadline = setTimeout(() => child.kill('SIGKILL'), BOOT_DEADLINE_MS);
     child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, output }));
+    child.on('exit', (code) => {
+      clearTimeout(deadline);
+      resolve({ code, output });
+    });
   });
 }
 
