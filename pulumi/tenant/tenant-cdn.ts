@@ -7,7 +7,7 @@ import type { Asset } from '@platform/branding';
 
 export interface TenantCdnArgs {
   bucketName: string;
-  location: string;
+  location: pulumi.Input<string>;
   labels: Record<string, string>;
   /** By role (`theme`, `logo`, `landing`, `suspended`): logical names stay put while file names follow content. */
   assets: Record<string, Asset>;

@@ -8,7 +8,8 @@ import type { Input } from '@pulumi/pulumi';
  */
 export interface TenantProgramSettings {
   platformDomain: string;
-  gcp: { project: Input<string>; region: Input<string>; assetsLocation: string };
+  /** `assetsLocation`: where the branding bucket lives; Cloud CDN serves it from the edge wherever that is. */
+  gcp: { project: Input<string>; region: Input<string>; assetsLocation: Input<string> };
   /** Kubeconfig of the platform's GKE cluster; a secret. */
   kubeconfig: Input<string>;
   /** Cloud DNS managed zone (resource name, not DNS name) that holds `<slug>.<platformDomain>`. */
@@ -40,7 +41,7 @@ export function settingsFromPlatformStack(input: PlatformStackSettingsInput): Te
   const image = (name: string) => pulumi.interpolate`${output('registryUrl')}/${name}:${input.imageTag}`;
   return {
     platformDomain: input.platformDomain,
-    gcp: { project: output('gcpProject'), region: output('gcpRegion'), assetsLocation: 'EU' },
+    gcp: { project: output('gcpProject'), region: output('gcpRegion'), assetsLocation: output('gcpRegion') },
     kubeconfig: pulumi.secret(output('kubeconfig')),
     dnsZoneName: output('dnsZoneName'),
     images: { counter: image('counter'), dataApi: image('data-api') },

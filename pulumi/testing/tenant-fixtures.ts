@@ -26,7 +26,7 @@ export function aTenantSpec(overrides: Partial<TenantSpec> = {}): TenantSpec {
 export function someTenantSettings(overrides: Partial<TenantProgramSettings> = {}): TenantProgramSettings {
   return {
     platformDomain: 'saas.example.com',
-    gcp: { project: MOCK_PLATFORM_OUTPUTS.gcpProject, region: MOCK_PLATFORM_OUTPUTS.gcpRegion, assetsLocation: 'EU' },
+    gcp: { project: MOCK_PLATFORM_OUTPUTS.gcpProject, region: MOCK_PLATFORM_OUTPUTS.gcpRegion, assetsLocation: MOCK_PLATFORM_OUTPUTS.gcpRegion },
     kubeconfig: MOCK_PLATFORM_OUTPUTS.kubeconfig,
     dnsZoneName: MOCK_PLATFORM_OUTPUTS.dnsZoneName,
     images: {
