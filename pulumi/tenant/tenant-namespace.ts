@@ -7,8 +7,12 @@ export interface TenantNamespaceArgs {
   labels: Record<string, string>;
   sizing: TierSizing;
   ingressControllerNamespace: string;
+  /** The one workload the load balancer may reach. */
+  publicWorkload: string;
+  containerPort: number;
   privateServicesCidr: pulumi.Input<string>;
   database: { url: pulumi.Input<string>; schema: string; role: string };
+  redisUrl: pulumi.Input<string>;
   edgeSigningSecret: pulumi.Input<string>;
 }
 
@@ -55,10 +59,11 @@ export class TenantNamespace extends pulumi.ComponentResource {
       spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
     }, inNamespace);
 
+    // Only the tenant's edge faces the load balancer; the workloads trust nothing but its signature.
     new k8s.networking.v1.NetworkPolicy(`${name}-allow-ingress`, {
       metadata: metadata('allow-from-ingress'),
       spec: {
-        podSelector: {},
+        podSelector: { matchLabels: { 'app.kubernetes.io/name': args.publicWorkload } },
         policyTypes: ['Ingress'],
         ingress: [{
           from: [
@@ -66,6 +71,16 @@ export class TenantNamespace extends pulumi.ComponentResource {
             ...GOOGLE_LOAD_BALANCER_RANGES.map((cidr) => ({ ipBlock: { cidr } })),
           ],
         }],
+      },
+    }, inNamespace);
+
+    new k8s.networking.v1.NetworkPolicy(`${name}-allow-within`, {
+      metadata: metadata('allow-within-namespace'),
+      spec: {
+        podSelector: {},
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [{ from: [{ podSelector: {} }] }],
+        egress: [{ to: [{ podSelector: {} }], ports: [{ protocol: 'TCP', port: args.containerPort }] }],
       },
     }, inNamespace);
 
@@ -98,6 +113,7 @@ export class TenantNamespace extends pulumi.ComponentResource {
       type: 'Opaque',
       stringData: {
         DATABASE_URL: args.database.url,
+        REDIS_URL: args.redisUrl,
         TENANT_SCHEMA: args.database.schema,
         TENANT_ROLE: args.database.role,
         EDGE_SIGNING_SECRET: args.edgeSigningSecret,

@@ -3,7 +3,8 @@ import { type BrandingBundle, buildBrandingBundle } from '@platform/branding';
 import type { TenantSpec } from '@platform/tenancy';
 import { TIER_SIZING, type TierSizing } from './tenant-sizing.js';
 
-export const WORKLOADS = ['counter', 'data-api'] as const;
+/** The tenant's own edge (Host → tenant, auth, rate limits, signing) in front of its two workloads. */
+export const WORKLOADS = ['edge', 'counter', 'data-api'] as const;
 export type WorkloadName = (typeof WORKLOADS)[number];
 
 export interface TenantPlan {

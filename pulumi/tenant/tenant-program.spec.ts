@@ -6,8 +6,9 @@ import { TIER_SIZING, type Tier } from './tenant-sizing.js';
 
 interface Container {
   image: string;
-  readinessProbe: { httpGet: { path: string } };
-  livenessProbe: { httpGet: { path: string } };
+  env: { name: string; value: string }[];
+  readinessProbe: { httpGet: { path: string; httpHeaders: { name: string; value: string }[] } };
+  livenessProbe: { httpGet: { path: string; httpHeaders: { name: string; value: string }[] } };
   securityContext: { runAsNonRoot: boolean; readOnlyRootFilesystem: boolean; allowPrivilegeEscalation: boolean };
   resources: unknown;
 }
@@ -64,14 +65,15 @@ describe('tenantProgram', () => {
     }
   });
 
-  it('denies all traffic by default and lets in only the ingress controller and Google load balancers', async () => {
+  it('denies all traffic by default and lets only the ingress controller and Google load balancers reach the edge', async () => {
     const sut = await run();
     const defaultDeny = inputsOf<{ spec: unknown }>(byMetadataName(sut, 'kubernetes:networking.k8s.io/v1:NetworkPolicy', 'default-deny'));
     // Both directions listed with no rules: nothing in, nothing out unless another policy allows it.
     expect(defaultDeny.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
-    const allow = inputsOf<{ spec: { ingress: { from: unknown[] }[] } }>(
+    const allow = inputsOf<{ spec: { podSelector: unknown; ingress: { from: unknown[] }[] } }>(
       byMetadataName(sut, 'kubernetes:networking.k8s.io/v1:NetworkPolicy', 'allow-from-ingress'),
     );
+    expect(allow.spec.podSelector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'edge' } });
     expect(allow.spec.ingress[0].from).toEqual([
       { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'platform-edge' } } },
       { ipBlock: { cidr: '35.191.0.0/16' } },
@@ -79,10 +81,10 @@ describe('tenantProgram', () => {
     ]);
   });
 
-  it('runs both workloads non-root on a read-only root filesystem, with probes and sized resources', async () => {
+  it('runs every workload non-root on a read-only root filesystem, with probes and sized resources', async () => {
     const sut = await run({ tier: 'enterprise' });
     const deployments = ofType(sut, 'kubernetes:apps/v1:Deployment').map((resource) => inputsOf<DeploymentInputs>(resource));
-    expect(deployments.map((deployment) => deployment.metadata.name)).toEqual(['counter', 'data-api']);
+    expect(deployments.map((deployment) => deployment.metadata.name).sort()).toEqual(['counter', 'data-api', 'edge']);
     for (const deployment of deployments) {
       const { spec } = deployment.spec.template;
       expect(spec.securityContext.runAsNonRoot).toBe(true);
@@ -93,12 +95,29 @@ describe('tenantProgram', () => {
       expect(container.resources).toEqual(TIER_SIZING.enterprise.container);
       expect(deployment.spec.replicas).toBe(TIER_SIZING.enterprise.replicas.min);
     }
-    expect(deployments[0].spec.template.spec.containers[0].image).toBe('europe-west1-docker.pkg.dev/mock-project/platform-images/counter:2026.11.25');
+    const counter = deployments.find((deployment) => deployment.metadata.name === 'counter');
+    expect(counter?.spec.template.spec.containers[0].image).toBe('europe-west1-docker.pkg.dev/mock-project/platform-images/counter:2026.11.25');
+  });
+
+  it('puts the tenant\'s edge in front: the Ingress reaches only the edge, which forwards to the workloads beside it', async () => {
+    const sut = await run();
+    const ingress = inputsOf<{ spec: { rules: { http: { paths: unknown[] } }[] } }>(ofType(sut, 'kubernetes:networking.k8s.io/v1:Ingress')[0]);
+    expect(ingress.spec.rules[0].http.paths).toEqual([{ path: '/', pathType: 'Prefix', backend: { service: { name: 'edge', port: { number: 80 } } } }]);
+    const edge = inputsOf<DeploymentInputs>(byMetadataName(sut, 'kubernetes:apps/v1:Deployment', 'edge')).spec.template.spec.containers[0];
+    expect(edge.env).toEqual(expect.arrayContaining([
+      { name: 'COUNTER_URL', value: 'http://counter' },
+      { name: 'DATA_API_URL', value: 'http://data-api' },
+      { name: 'PLATFORM_DOMAIN', value: 'saas.example.com' },
+    ]));
+    // The edge answers probes on the platform apex only.
+    expect(edge.readinessProbe.httpGet.httpHeaders).toEqual([{ name: 'Host', value: 'saas.example.com' }]);
+    const within = inputsOf<{ spec: unknown }>(byMetadataName(sut, 'kubernetes:networking.k8s.io/v1:NetworkPolicy', 'allow-within-namespace'));
+    expect(within.spec).toMatchObject({ ingress: [{ from: [{ podSelector: {} }] }], egress: [{ to: [{ podSelector: {} }], ports: [{ port: 8080 }] }] });
   });
 
   it('scales a suspended tenant to zero and drops its autoscalers', async () => {
     const sut = await run({ state: 'suspended' });
-    expect(ofType(sut, 'kubernetes:apps/v1:Deployment').map((resource) => inputsOf<DeploymentInputs>(resource).spec.replicas)).toEqual([0, 0]);
+    expect(ofType(sut, 'kubernetes:apps/v1:Deployment').map((resource) => inputsOf<DeploymentInputs>(resource).spec.replicas)).toEqual([0, 0, 0]);
     expect(ofType(sut, 'kubernetes:autoscaling/v2:HorizontalPodAutoscaler')).toHaveLength(0);
   });
 
@@ -157,7 +176,9 @@ describe('tenantProgram', () => {
   // Reviewed by hand: a change here means the tenant stack creates, renames or resizes something.
   it.each(['starter', 'business', 'enterprise'] satisfies Tier[])('declares the reviewed resource list for %s', async (tier) => {
     const sut = await run({ slug: 'acme', tier, domains: ['shop.acme.example'] });
-    const hpas = ofType(sut, 'kubernetes:autoscaling/v2:HorizontalPodAutoscaler').map((hpa) => hpa.inputs.spec);
+    const hpas = ofType(sut, 'kubernetes:autoscaling/v2:HorizontalPodAutoscaler')
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((hpa) => hpa.inputs.spec);
     expect({
       // Sorted: registration order follows input resolution, which is not part of the contract.
       resources: sut.resources.map((resource) => `${resource.type}  ${resource.name}`).sort(),

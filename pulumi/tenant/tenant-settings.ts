@@ -14,12 +14,14 @@ export interface TenantProgramSettings {
   kubeconfig: Input<string>;
   /** Cloud DNS managed zone (resource name, not DNS name) that holds `<slug>.<platformDomain>`. */
   dnsZoneName: Input<string>;
-  images: { counter: Input<string>; dataApi: Input<string> };
+  images: { edge: Input<string>; counter: Input<string>; dataApi: Input<string> };
   /** Namespace of the platform's ingress controller / edge; the only in-cluster caller allowed in. */
   ingressControllerNamespace: string;
   /** Private range of Cloud SQL and Memorystore; the only place tenant pods may open connections to. */
   privateServicesCidr: Input<string>;
   database: { url: Input<string>; schema: string; role: string };
+  /** The edge's route-invalidation channel; a secret like the database URL. */
+  redisUrl: Input<string>;
   edgeSigningSecret: Input<string>;
 }
 
@@ -44,10 +46,11 @@ export function settingsFromPlatformStack(input: PlatformStackSettingsInput): Te
     gcp: { project: output('gcpProject'), region: output('gcpRegion'), assetsLocation: output('gcpRegion') },
     kubeconfig: pulumi.secret(output('kubeconfig')),
     dnsZoneName: output('dnsZoneName'),
-    images: { counter: image('counter'), dataApi: image('data-api') },
+    images: { edge: image('edge'), counter: image('counter'), dataApi: image('data-api') },
     ingressControllerNamespace: INGRESS_CONTROLLER_NAMESPACE,
     privateServicesCidr: output('privateServicesCidr'),
     database: { url: pulumi.secret(output('databaseUrl')), ...input.database },
+    redisUrl: pulumi.secret(output('redisUrl')),
     edgeSigningSecret: pulumi.secret(output('edgeSigningSecret')),
   };
 }

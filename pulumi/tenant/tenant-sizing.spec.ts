@@ -10,7 +10,7 @@ function quantity(value: string): number {
 }
 
 describe('TIER_SIZING', () => {
-  it.each(Object.entries(TIER_SIZING))('lets %s scale both workloads to their maximum within the quota', (_tier, sizing) => {
+  it.each(Object.entries(TIER_SIZING))('lets %s scale every workload to its maximum within the quota', (_tier, sizing) => {
     const pods = WORKLOADS.length * sizing.replicas.max;
     // One surge pod per workload during a rolling update.
     const peak = pods + WORKLOADS.length;

@@ -17,22 +17,22 @@ export interface TierSizing {
   cpuTargetPercent: number;
 }
 
-/** The one table that sizes a tenant by tier; the quota must hold both workloads at max replicas. */
+/** The one table that sizes a tenant by tier; the quota must hold every workload at max replicas. */
 export const TIER_SIZING: Readonly<Record<Tier, TierSizing>> = {
   starter: {
-    quota: { requestsCpu: '2', requestsMemory: '4Gi', limitsCpu: '4', limitsMemory: '8Gi', pods: 20 },
+    quota: { requestsCpu: '2', requestsMemory: '4Gi', limitsCpu: '6', limitsMemory: '8Gi', pods: 20 },
     container: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
     replicas: { min: 1, max: 3 },
     cpuTargetPercent: 80,
   },
   business: {
-    quota: { requestsCpu: '8', requestsMemory: '16Gi', limitsCpu: '24', limitsMemory: '32Gi', pods: 60 },
+    quota: { requestsCpu: '10', requestsMemory: '16Gi', limitsCpu: '36', limitsMemory: '32Gi', pods: 60 },
     container: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },
     replicas: { min: 2, max: 10 },
     cpuTargetPercent: 70,
   },
   enterprise: {
-    quota: { requestsCpu: '32', requestsMemory: '64Gi', limitsCpu: '64', limitsMemory: '128Gi', pods: 200 },
+    quota: { requestsCpu: '48', requestsMemory: '64Gi', limitsCpu: '96', limitsMemory: '128Gi', pods: 200 },
     container: { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },
     replicas: { min: 3, max: 30 },
     cpuTargetPercent: 60,

@@ -6,9 +6,9 @@ import { TenantCdn } from './tenant-cdn.js';
 import { type CustomDomainTarget, TenantDns } from './tenant-dns.js';
 import { TenantIngress } from './tenant-ingress.js';
 import { TenantNamespace } from './tenant-namespace.js';
-import type { TenantPlan } from './tenant-plan.js';
+import type { TenantPlan, WorkloadName } from './tenant-plan.js';
 import type { TenantProgramSettings } from './tenant-settings.js';
-import { TenantWorkload } from './tenant-workload.js';
+import { CONTAINER_PORT, TenantWorkload } from './tenant-workload.js';
 
 export interface TenantStackArgs {
   plan: TenantPlan;
@@ -39,31 +39,45 @@ export class TenantStack extends pulumi.ComponentResource {
       labels: plan.labels,
       sizing: plan.sizing,
       ingressControllerNamespace: settings.ingressControllerNamespace,
+      publicWorkload: 'edge',
+      containerPort: CONTAINER_PORT,
       privateServicesCidr: settings.privateServicesCidr,
       database: settings.database,
+      redisUrl: settings.redisUrl,
       edgeSigningSecret: settings.edgeSigningSecret,
     }, child);
 
-    const workload = (workloadName: 'counter' | 'data-api', image: pulumi.Input<string>, portEnv: string) =>
+    const workload = (workloadName: WorkloadName, image: pulumi.Input<string>, env: Record<string, pulumi.Input<string>>, probeHost?: string) =>
       new TenantWorkload(`${name}-${workloadName}`, {
         workload: workloadName,
         namespace: namespace.namespace,
         labels: plan.labels,
         image,
-        portEnv,
+        env,
+        probeHost,
         serviceAccountName: namespace.serviceAccountName,
         secretName: namespace.secretName,
         sizing: plan.sizing,
         suspended: plan.suspended,
       }, child);
-    const counter = workload('counter', settings.images.counter, 'COUNTER_PORT');
-    const dataApi = workload('data-api', settings.images.dataApi, 'DATA_API_PORT');
+    const port = String(CONTAINER_PORT);
+    const counter = workload('counter', settings.images.counter, { COUNTER_PORT: port });
+    const dataApi = workload('data-api', settings.images.dataApi, { DATA_API_PORT: port });
+    // The tenant's own edge: resolves the Host, authenticates callers and signs what it forwards to
+    // the workloads next to it; it answers probes on the platform apex only.
+    const edge = workload('edge', settings.images.edge, {
+      EDGE_PORT: port,
+      EDGE_PUBLIC_PORT: '443',
+      PLATFORM_DOMAIN: settings.platformDomain,
+      COUNTER_URL: pulumi.interpolate`http://${counter.serviceName}`,
+      DATA_API_URL: pulumi.interpolate`http://${dataApi.serviceName}`,
+    }, settings.platformDomain);
 
     const ingress = new TenantIngress(`${name}-ingress`, {
       namespace: namespace.namespace,
       labels: plan.labels,
       hostnames: plan.hostnames,
-      routes: { '/api/counter': counter.serviceName, '/api/data': dataApi.serviceName },
+      routes: { '/': edge.serviceName },
     }, child);
 
     const dns = new TenantDns(`${name}-dns`, {

@@ -3,13 +3,15 @@ import * as pulumi from '@pulumi/pulumi';
 import type { TierSizing } from './tenant-sizing.js';
 
 export interface TenantWorkloadArgs {
-  /** `counter` or `data-api`: the Deployment, Service, HPA and PDB names. */
+  /** `edge`, `counter` or `data-api`: the Deployment, Service, HPA and PDB names. */
   workload: string;
   namespace: pulumi.Input<string>;
   labels: Record<string, string>;
   image: pulumi.Input<string>;
-  /** Env var the app reads its port from (`COUNTER_PORT`, `DATA_API_PORT`). */
-  portEnv: string;
+  /** On top of the tenant Secret: the app's port variable and whatever else it needs. */
+  env: Record<string, pulumi.Input<string>>;
+  /** Host header for probes, for apps that answer probes on one host only (the edge: the platform apex). */
+  probeHost?: string;
   serviceAccountName: pulumi.Input<string>;
   secretName: pulumi.Input<string>;
   sizing: TierSizing;
@@ -32,6 +34,7 @@ export class TenantWorkload extends pulumi.ComponentResource {
     const selector = { 'app.kubernetes.io/name': args.workload, 'platform/tenant': args.labels['platform/tenant'] };
     const labels = { ...args.labels, ...selector };
     const metadata = { name: args.workload, namespace: args.namespace, labels };
+    const httpHeaders = args.probeHost ? [{ name: 'Host', value: args.probeHost }] : [];
 
     const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, {
       metadata,
@@ -56,14 +59,11 @@ export class TenantWorkload extends pulumi.ComponentResource {
               name: args.workload,
               image: args.image,
               ports: [{ name: 'http', containerPort: CONTAINER_PORT }],
-              env: [
-                { name: 'NODE_ENV', value: 'production' },
-                { name: args.portEnv, value: String(CONTAINER_PORT) },
-              ],
+              env: [{ name: 'NODE_ENV', value: 'production' }, ...Object.entries(args.env).map(([envName, value]) => ({ name: envName, value }))],
               envFrom: [{ secretRef: { name: args.secretName } }],
               resources: sizing.container,
-              readinessProbe: { httpGet: { path: '/ready', port: 'http' }, periodSeconds: 5, failureThreshold: 3 },
-              livenessProbe: { httpGet: { path: '/health', port: 'http' }, initialDelaySeconds: 10, periodSeconds: 10 },
+              readinessProbe: { httpGet: { path: '/ready', port: 'http', httpHeaders }, periodSeconds: 5, failureThreshold: 3 },
+              livenessProbe: { httpGet: { path: '/health', port: 'http', httpHeaders }, initialDelaySeconds: 10, periodSeconds: 10 },
               securityContext: {
                 runAsNonRoot: true,
                 readOnlyRootFilesystem: true,

@@ -42,6 +42,7 @@ export const MOCK_PLATFORM_OUTPUTS = {
   registryUrl: 'europe-west1-docker.pkg.dev/mock-project/platform-images',
   privateServicesCidr: '10.30.0.0/16',
   databaseUrl: 'postgresql://platform:secret@10.30.0.3:5432/platform',
+  redisUrl: 'redis://10.30.0.4:6379',
   edgeSigningSecret: 'mock-edge-signing-secret-of-32-characters',
 };
 

@@ -30,12 +30,14 @@ export function someTenantSettings(overrides: Partial<TenantProgramSettings> = {
     kubeconfig: MOCK_PLATFORM_OUTPUTS.kubeconfig,
     dnsZoneName: MOCK_PLATFORM_OUTPUTS.dnsZoneName,
     images: {
+      edge: `${MOCK_PLATFORM_OUTPUTS.registryUrl}/edge:2026.11.25`,
       counter: `${MOCK_PLATFORM_OUTPUTS.registryUrl}/counter:2026.11.25`,
       dataApi: `${MOCK_PLATFORM_OUTPUTS.registryUrl}/data-api:2026.11.25`,
     },
     ingressControllerNamespace: 'platform-edge',
     privateServicesCidr: MOCK_PLATFORM_OUTPUTS.privateServicesCidr,
     database: { url: MOCK_PLATFORM_OUTPUTS.databaseUrl, schema: 't_acme', role: 't_acme_r12345678' },
+    redisUrl: MOCK_PLATFORM_OUTPUTS.redisUrl,
     edgeSigningSecret: MOCK_PLATFORM_OUTPUTS.edgeSigningSecret,
     ...overrides,
   };

@@ -14,7 +14,7 @@ async function selectTarget(config: PlatformConfig, local: LocalTarget): Promise
   if (config.provisioner.target === 'local') return local;
   // Loaded only when chosen, so the local target never loads the Pulumi SDK.
   const { createPulumiTarget } = await import('./pulumi-target.factory.js');
-  return createPulumiTarget(config);
+  return createPulumiTarget(config, local);
 }
 
 @Module({})

@@ -4,6 +4,7 @@ import { KubernetesWorkloadsReader } from './kubernetes-workloads.reader.js';
 import { requirePulumiCli } from './pulumi-cli.js';
 import { LocalPulumiAutomation } from './pulumi-automation.js';
 import { PulumiTarget } from './pulumi.target.js';
+import type { ProvisioningTarget } from './provisioning-target.js';
 
 // `pulumi up` for a tenant takes minutes (certificates, Cloud SQL users, rollouts); the tenant's
 // advisory lock and BullMQ's job lock must outlast it, or a second worker would cancel a live update.
@@ -22,7 +23,7 @@ function pulumiProblems(config: PlatformConfig): string[] {
 }
 
 /** Builds the pulumi target, or stops the boot naming what is missing: the CLI first, then every bad setting. */
-export function createPulumiTarget(config: PlatformConfig): PulumiTarget {
+export function createPulumiTarget(config: PlatformConfig, tenantData: ProvisioningTarget): PulumiTarget {
   requirePulumiCli();
   const problems = pulumiProblems(config);
   if (problems.length > 0) throw new ConfigError(problems);
@@ -39,5 +40,5 @@ export function createPulumiTarget(config: PlatformConfig): PulumiTarget {
     imageTag: pulumi.imageTag ?? '',
     databaseName: databaseNameOf(config.database.url),
     refresh: pulumi.refresh,
-  });
+  }, tenantData);
 }

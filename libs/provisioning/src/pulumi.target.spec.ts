@@ -1,10 +1,11 @@
-import type { ConditionUpdate } from '@platform/tenancy';
+import type { ConditionUpdate, TenantSpec } from '@platform/tenancy';
 import { type RecordedResource, recordProgram, revealSecret } from '../../../pulumi/testing/recording-mocks.js';
 import { aTenantSpec } from '../../../pulumi/testing/tenant-fixtures.js';
 import type { PulumiAutomation, PulumiFn, StackOutputs, TenantStackHandle } from './pulumi-automation.js';
 import { PulumiOperationError, PulumiStackLockedError } from './pulumi.errors.js';
 import { PulumiTarget, type WorkloadsStatusReader } from './pulumi.target.js';
 import { classifyFailure } from './provisioning.errors.js';
+import type { ConvergeResult, ProvisioningTarget } from './provisioning-target.js';
 
 type Operation = 'refresh' | 'up' | 'destroy' | 'cancel';
 
@@ -92,6 +93,19 @@ class FakeWorkloads implements WorkloadsStatusReader {
   }
 }
 
+/** Stands in for the local target's database work: records which tenants have their data. */
+class FakeTenantData implements ProvisioningTarget {
+  readonly name = 'fake-tenant-data';
+  readonly tenants = new Set<string>();
+  async converge(spec: TenantSpec): Promise<ConvergeResult> {
+    this.tenants.add(spec.slug);
+    return { conditions: [{ type: 'WorkloadsReady', status: 'True', reason: 'SharedWorkloads', message: 'not on this target' }] };
+  }
+  async teardown(spec: TenantSpec): Promise<void> {
+    this.tenants.delete(spec.slug);
+  }
+}
+
 const SETTINGS = {
   platformDomain: 'saas.example.com',
   platformStack: 'organization/platform/prod',
@@ -103,12 +117,14 @@ const SETTINGS = {
 describe(PulumiTarget.name, () => {
   let automation: FakeAutomation;
   let workloads: FakeWorkloads;
+  let tenantData: FakeTenantData;
   let sut: PulumiTarget;
 
   beforeEach(() => {
     automation = new FakeAutomation();
     workloads = new FakeWorkloads();
-    sut = new PulumiTarget(automation, workloads, SETTINGS);
+    tenantData = new FakeTenantData();
+    sut = new PulumiTarget(automation, workloads, SETTINGS, tenantData);
   });
 
   const stack = (slug = 'acme') => automation.stacks.get(`tenant-${slug}`) as FakeStack;
@@ -132,6 +148,7 @@ describe(PulumiTarget.name, () => {
     ]);
     expect(workloads.namespaces).toEqual(['tenant-acme']);
     expect(stack().operations).toEqual(['up']);
+    expect(tenantData.tenants).toEqual(new Set(['acme']));
   });
 
   it('builds the program from the platform stack and the tenant\'s database names', async () => {
@@ -144,6 +161,7 @@ describe(PulumiTarget.name, () => {
       value: {
         DATABASE_URL: 'postgresql://platform:secret@10.30.0.3:5432/platform',
         EDGE_SIGNING_SECRET: 'mock-edge-signing-secret-of-32-characters',
+        REDIS_URL: 'redis://10.30.0.4:6379',
         TENANT_SCHEMA: 't_acme',
         TENANT_ROLE: expect.stringMatching(/^t_acme_r[0-9a-f]{8}$/),
       },
@@ -153,7 +171,7 @@ describe(PulumiTarget.name, () => {
   });
 
   it('refreshes before up only when configured to', async () => {
-    sut = new PulumiTarget(automation, workloads, { ...SETTINGS, refresh: true });
+    sut = new PulumiTarget(automation, workloads, { ...SETTINGS, refresh: true }, tenantData);
     await sut.converge(aTenantSpec());
     expect(stack().operations).toEqual(['refresh', 'up']);
   });
@@ -201,9 +219,11 @@ describe(PulumiTarget.name, () => {
     expect(stack().operations).toEqual(['up']);
   });
 
-  it('tears down by destroying the stack, then removing it; a second teardown is harmless', async () => {
+  it('tears down by destroying the stack, removing it, then the tenant\'s data; a second teardown is harmless', async () => {
+    await sut.converge(aTenantSpec({ slug: 'acme' }));
     await sut.teardown(aTenantSpec({ slug: 'acme', state: 'deleted' }));
     expect(stack().operations).toEqual(['destroy']);
+    expect(tenantData.tenants.size).toBe(0);
     await sut.teardown(aTenantSpec({ slug: 'acme', state: 'deleted' }));
     expect(automation.removed).toEqual(['tenant-acme', 'tenant-acme']);
   });
@@ -215,9 +235,11 @@ describe(PulumiTarget.name, () => {
     expect(automation.removed).toEqual(['tenant-acme']);
   });
 
-  it('keeps the stack when destroy fails, so the next attempt can finish it', async () => {
+  it('keeps the stack and the tenant\'s data when destroy fails, so the next attempt can finish it', async () => {
+    await sut.converge(aTenantSpec());
     automation.onNextStack((next) => next.failNext('destroy', commandError('error: deleting bucket: googleapi: Error 409: The bucket you tried to delete is not empty.')));
     await expect(sut.teardown(aTenantSpec({ state: 'deleted' }))).rejects.toThrow('pulumi destroy failed for stack tenant-acme');
     expect(automation.removed).toEqual([]);
+    expect(tenantData.tenants).toEqual(new Set(['acme']));
   });
 });

@@ -39,7 +39,8 @@ type TenantStackOutputs = z.infer<typeof outputsSchema>;
 
 /**
  * Tenants on GCP + GKE: one Pulumi stack per tenant, driven through the Automation API with the
- * tenant program inline. Outputs end up in the tenant's condition messages.
+ * tenant program inline. Outputs end up in the tenant's condition messages; the conditions the
+ * tenant-data step reports are superseded by the stack's, which describe where the tenant really runs.
  */
 export class PulumiTarget implements ProvisioningTarget {
   readonly name = 'pulumi';
@@ -48,9 +49,15 @@ export class PulumiTarget implements ProvisioningTarget {
     private readonly automation: PulumiAutomation,
     private readonly workloads: WorkloadsStatusReader,
     private readonly settings: PulumiTargetSettings,
+    /**
+     * The tenant's schema, role and routes: they live in the platform database on both targets
+     * (Cloud SQL here), so the local target's database work is reused and the stack adds the cloud.
+     */
+    private readonly tenantData: ProvisioningTarget,
   ) {}
 
   async converge(spec: TenantSpec): Promise<ConvergeResult> {
+    await this.tenantData.converge(spec);
     const stack = await this.automation.selectStack(tenantStackName(spec.slug), this.programFor(spec));
     if (this.settings.refresh) await this.withLockRecovery(stack, 'refresh', () => stack.refresh());
     const outputs = parseOutputs(stack.name, await this.withLockRecovery(stack, 'up', () => stack.up()));
@@ -64,6 +71,8 @@ export class PulumiTarget implements ProvisioningTarget {
     const stack = await this.automation.selectStack(name, this.programFor(spec));
     await this.withLockRecovery(stack, 'destroy', () => stack.destroy());
     await this.automation.removeStack(name);
+    // Last, so traffic has stopped (Ingress and DNS are gone) before the data goes.
+    await this.tenantData.teardown(spec);
   }
 
   private programFor(spec: TenantSpec): PulumiFn {
