@@ -66,24 +66,14 @@ export async function recordProgram(program: () => Promise<Record<string, unknow
     false,
   );
   const outputs = (await resolveDeep(await program())) as Record<string, unknown>;
-  await settle(() => resources.length);
+  // Registrations are asynchronous; this drains every outstanding one before the list is read.
+  await pulumi.runtime.disconnect();
   return { resources, outputs };
 }
 
 // A provider reference is `<provider urn>::<id>`; the URN ends in the provider's logical name.
 function providerName(reference: string | undefined): string | undefined {
   return reference?.split('::').at(-2);
-}
-
-/** Pulumi registers resources asynchronously; wait until no new registration arrives. */
-async function settle(count: () => number): Promise<void> {
-  let previous = -1;
-  let quietRounds = 0;
-  while (quietRounds < 5) {
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    quietRounds = count() === previous ? quietRounds + 1 : 0;
-    previous = count();
-  }
 }
 
 async function resolveDeep(value: unknown): Promise<unknown> {
