@@ -18,7 +18,9 @@ export function streamRequestBodies(app: NestFastifyApplication, drainLimitBytes
   // A refusal (bad row, bad key, no credential) can come before the body was read. Reading the
   // rest first lets the edge, still uploading, receive the answer instead of a reset connection.
   fastify.addHook('onSend', async (request, _reply, payload) => {
-    await drainBody(request.raw, drainLimitBytes);
+    const hasBody =
+      request.headers['content-length'] !== undefined || request.headers['transfer-encoding'] !== undefined;
+    if (hasBody) await drainBody(request.raw, drainLimitBytes);
     return payload;
   });
 }
