@@ -12,6 +12,7 @@ const app = await createHttpApp(CounterAppModule, {
   name: 'counter',
   logLevel: config.app.logLevel,
   bodyLimitBytes: COUNTER_BODY_LIMIT_BYTES,
+  tracing: config.tracing,
 });
 registerNextValueRoute(app);
 await listen(app, config.counter.port, 'counter');
