@@ -22,7 +22,13 @@ async function specFrom(tenant: string, tier: string): Promise<TenantSpec> {
     ? JSON.parse(await readFile(tenant, 'utf8'))
     : { slug: slugSchema.parse(tenant), displayName: `Tenant ${tenant}`, tier, branding: { primaryColor: '#3366cc' } };
   const body = createTenantSchema.parse(input);
-  return { tenantId: '00000000-0000-4000-8000-000000000000', ...body, domains: body.domains ?? [], state: 'active', generation: 1 };
+  return {
+    tenantId: '00000000-0000-4000-8000-000000000000',
+    ...body,
+    domains: body.domains ?? [],
+    state: 'active',
+    generation: 1,
+  };
 }
 
 async function preview(spec: TenantSpec, platformDomain: string): Promise<string> {
@@ -59,7 +65,12 @@ console.log('Preview under mocks: cloud-computed values (IPs, self links, platfo
 try {
   for (const tenant of values.tenant) console.log(await preview(await specFrom(tenant, values.tier), values.domain));
 } catch (error) {
-  const message = error instanceof z.ZodError ? `invalid tenant:\n${z.prettifyError(error)}` : error instanceof Error ? error.message : String(error);
+  const message =
+    error instanceof z.ZodError
+      ? `invalid tenant:\n${z.prettifyError(error)}`
+      : error instanceof Error
+        ? error.message
+        : String(error);
   console.error(`preview: ${message}`);
   process.exit(1);
 }

@@ -15,23 +15,29 @@ export class PlatformCluster extends pulumi.ComponentResource {
 
   constructor(name: string, args: PlatformClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super('platform:infra:PlatformCluster', name, {}, opts);
-    const cluster = new gcp.container.Cluster(`${name}-gke`, {
-      name: `${name}-gke`,
-      location: args.region,
-      enableAutopilot: true,
-      network: args.networkId,
-      subnetwork: args.subnetworkId,
-      ipAllocationPolicy: { clusterSecondaryRangeName: 'pods', servicesSecondaryRangeName: 'services' },
-      releaseChannel: { channel: 'REGULAR' },
-      privateClusterConfig: { enablePrivateNodes: true, enablePrivateEndpoint: false },
-      deletionProtection: true,
-    }, { parent: this });
+    const cluster = new gcp.container.Cluster(
+      `${name}-gke`,
+      {
+        name: `${name}-gke`,
+        location: args.region,
+        enableAutopilot: true,
+        network: args.networkId,
+        subnetwork: args.subnetworkId,
+        ipAllocationPolicy: { clusterSecondaryRangeName: 'pods', servicesSecondaryRangeName: 'services' },
+        releaseChannel: { channel: 'REGULAR' },
+        privateClusterConfig: { enablePrivateNodes: true, enablePrivateEndpoint: false },
+        deletionProtection: true,
+      },
+      { parent: this },
+    );
 
     this.clusterName = cluster.name;
     this.kubeconfig = pulumi.secret(
-      pulumi.all([cluster.name, cluster.endpoint, cluster.masterAuth]).apply(([clusterName, endpoint, auth]) =>
-        kubeconfigFor(`${args.project}_${args.region}_${clusterName}`, endpoint, auth.clusterCaCertificate ?? ''),
-      ),
+      pulumi
+        .all([cluster.name, cluster.endpoint, cluster.masterAuth])
+        .apply(([clusterName, endpoint, auth]) =>
+          kubeconfigFor(`${args.project}_${args.region}_${clusterName}`, endpoint, auth.clusterCaCertificate ?? ''),
+        ),
     );
     this.registerOutputs({ clusterName: this.clusterName, kubeconfig: this.kubeconfig });
   }
@@ -42,19 +48,24 @@ function kubeconfigFor(context: string, endpoint: string, caCertificate: string)
   return JSON.stringify({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: context, cluster: { server: `https://${endpoint}`, 'certificate-authority-data': caCertificate } }],
+    clusters: [
+      { name: context, cluster: { server: `https://${endpoint}`, 'certificate-authority-data': caCertificate } },
+    ],
     contexts: [{ name: context, context: { cluster: context, user: context } }],
     'current-context': context,
-    users: [{
-      name: context,
-      user: {
-        exec: {
-          apiVersion: 'client.authentication.k8s.io/v1beta1',
-          command: 'gke-gcloud-auth-plugin',
-          provideClusterInfo: true,
-          installHint: 'Install gke-gcloud-auth-plugin: https://cloud.google.com/kubernetes-engine/docs/how-to/cluster-access-for-kubectl',
+    users: [
+      {
+        name: context,
+        user: {
+          exec: {
+            apiVersion: 'client.authentication.k8s.io/v1beta1',
+            command: 'gke-gcloud-auth-plugin',
+            provideClusterInfo: true,
+            installHint:
+              'Install gke-gcloud-auth-plugin: https://cloud.google.com/kubernetes-engine/docs/how-to/cluster-access-for-kubectl',
+          },
         },
       },
-    }],
+    ],
   });
 }

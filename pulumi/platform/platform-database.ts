@@ -19,23 +19,31 @@ export class PlatformDatabase extends pulumi.ComponentResource {
     super('platform:infra:PlatformDatabase', name, {}, opts);
     const parent = { parent: this };
 
-    const instance = new gcp.sql.DatabaseInstance(`${name}-postgres`, {
-      name: `${name}-postgres`,
-      region: args.region,
-      databaseVersion: 'POSTGRES_16',
-      deletionProtection: true,
-      settings: {
-        tier: args.highAvailability ? 'db-custom-4-16384' : 'db-custom-1-3840',
-        availabilityType: args.highAvailability ? 'REGIONAL' : 'ZONAL',
-        ipConfiguration: { ipv4Enabled: false, privateNetwork: args.networkId, sslMode: 'ENCRYPTED_ONLY' },
-        backupConfiguration: { enabled: true, pointInTimeRecoveryEnabled: true },
-        // Each tenant workload pod holds a small pool; 100+ tenants need more than the default.
-        databaseFlags: [{ name: 'max_connections', value: '1000' }],
+    const instance = new gcp.sql.DatabaseInstance(
+      `${name}-postgres`,
+      {
+        name: `${name}-postgres`,
+        region: args.region,
+        databaseVersion: 'POSTGRES_16',
+        deletionProtection: true,
+        settings: {
+          tier: args.highAvailability ? 'db-custom-4-16384' : 'db-custom-1-3840',
+          availabilityType: args.highAvailability ? 'REGIONAL' : 'ZONAL',
+          ipConfiguration: { ipv4Enabled: false, privateNetwork: args.networkId, sslMode: 'ENCRYPTED_ONLY' },
+          backupConfiguration: { enabled: true, pointInTimeRecoveryEnabled: true },
+          // Each tenant workload pod holds a small pool; 100+ tenants need more than the default.
+          databaseFlags: [{ name: 'max_connections', value: '1000' }],
+        },
       },
-    }, { parent: this, dependsOn: args.dependsOn });
+      { parent: this, dependsOn: args.dependsOn },
+    );
 
     const database = new gcp.sql.Database(`${name}-platform`, { name: 'platform', instance: instance.name }, parent);
-    const user = new gcp.sql.User(`${name}-platform-user`, { name: 'platform', instance: instance.name, password: args.password }, parent);
+    const user = new gcp.sql.User(
+      `${name}-platform-user`,
+      { name: 'platform', instance: instance.name, password: args.password },
+      parent,
+    );
 
     this.connectionName = instance.connectionName;
     this.databaseUrl = pulumi.secret(

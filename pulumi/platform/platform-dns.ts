@@ -15,19 +15,31 @@ export class PlatformDns extends pulumi.ComponentResource {
     super('platform:infra:PlatformDns', name, {}, opts);
     const parent = { parent: this };
 
-    const zone = new gcp.dns.ManagedZone(`${name}-zone`, {
-      name: `${name}-zone`,
-      dnsName: `${args.domain}.`,
-      dnssecConfig: { state: 'on' },
-    }, parent);
-    const address = new gcp.compute.GlobalAddress(`${name}-ip`, { name: `${name}-ip`, addressType: 'EXTERNAL' }, parent);
-    new gcp.dns.RecordSet(`${name}-apex`, {
-      managedZone: zone.name,
-      name: zone.dnsName,
-      type: 'A',
-      ttl: 300,
-      rrdatas: [address.address],
-    }, parent);
+    const zone = new gcp.dns.ManagedZone(
+      `${name}-zone`,
+      {
+        name: `${name}-zone`,
+        dnsName: `${args.domain}.`,
+        dnssecConfig: { state: 'on' },
+      },
+      parent,
+    );
+    const address = new gcp.compute.GlobalAddress(
+      `${name}-ip`,
+      { name: `${name}-ip`, addressType: 'EXTERNAL' },
+      parent,
+    );
+    new gcp.dns.RecordSet(
+      `${name}-apex`,
+      {
+        managedZone: zone.name,
+        name: zone.dnsName,
+        type: 'A',
+        ttl: 300,
+        rrdatas: [address.address],
+      },
+      parent,
+    );
 
     this.zoneName = zone.name;
     this.nameServers = zone.nameServers;

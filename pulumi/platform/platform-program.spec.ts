@@ -47,9 +47,19 @@ describe('platformProgram', () => {
   });
 
   it('owns the platform DNS zone, a global IP and an image registry', () => {
-    expect(one(sut, 'gcp:dns/managedZone:ManagedZone').inputs).toMatchObject({ dnsName: 'saas.example.com.', dnssecConfig: { state: 'on' } });
-    expect(one(sut, 'gcp:artifactregistry/repository:Repository').inputs).toMatchObject({ format: 'DOCKER', location: 'europe-west1' });
-    expect(sut.resources.filter((resource) => resource.type === 'gcp:compute/globalAddress:GlobalAddress').map((address) => address.inputs)).toContainEqual({
+    expect(one(sut, 'gcp:dns/managedZone:ManagedZone').inputs).toMatchObject({
+      dnsName: 'saas.example.com.',
+      dnssecConfig: { state: 'on' },
+    });
+    expect(one(sut, 'gcp:artifactregistry/repository:Repository').inputs).toMatchObject({
+      format: 'DOCKER',
+      location: 'europe-west1',
+    });
+    expect(
+      sut.resources
+        .filter((resource) => resource.type === 'gcp:compute/globalAddress:GlobalAddress')
+        .map((address) => address.inputs),
+    ).toContainEqual({
       name: 'platform-ip',
       addressType: 'EXTERNAL',
     });

@@ -12,7 +12,12 @@ export function platformProgram(settings: PlatformSettings) {
   return async () => {
     const { name, project, region } = settings;
     const network = new PlatformNetwork(name, { region });
-    const cluster = new PlatformCluster(name, { project, region, networkId: network.networkId, subnetworkId: network.subnetworkId });
+    const cluster = new PlatformCluster(name, {
+      project,
+      region,
+      networkId: network.networkId,
+      subnetworkId: network.subnetworkId,
+    });
     const privateAccess = [network.privateServicesConnection];
     const database = new PlatformDatabase(name, {
       region,
@@ -21,7 +26,12 @@ export function platformProgram(settings: PlatformSettings) {
       password: settings.databasePassword,
       dependsOn: privateAccess,
     });
-    const redis = new PlatformRedis(name, { region, networkId: network.networkId, highAvailability: settings.highAvailability, dependsOn: privateAccess });
+    const redis = new PlatformRedis(name, {
+      region,
+      networkId: network.networkId,
+      highAvailability: settings.highAvailability,
+      dependsOn: privateAccess,
+    });
     const dns = new PlatformDns(name, { domain: settings.domain });
     const registry = new PlatformRegistry(name, { project, region });
     return {

@@ -12,12 +12,16 @@ export class PlatformRegistry extends pulumi.ComponentResource {
 
   constructor(name: string, args: PlatformRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
     super('platform:infra:PlatformRegistry', name, {}, opts);
-    const repository = new gcp.artifactregistry.Repository(`${name}-images`, {
-      repositoryId: `${name}-images`,
-      location: args.region,
-      format: 'DOCKER',
-      dockerConfig: { immutableTags: true },
-    }, { parent: this });
+    const repository = new gcp.artifactregistry.Repository(
+      `${name}-images`,
+      {
+        repositoryId: `${name}-images`,
+        location: args.region,
+        format: 'DOCKER',
+        dockerConfig: { immutableTags: true },
+      },
+      { parent: this },
+    );
     this.registryUrl = pulumi.interpolate`${args.region}-docker.pkg.dev/${args.project}/${repository.repositoryId}`;
     this.registerOutputs({ registryUrl: this.registryUrl });
   }

@@ -4,9 +4,21 @@ describe(renderPreview.name, () => {
   it('lists resources by name with their details, then the outputs', () => {
     const sut = renderPreview('Tenant acme (business), stack tenant-acme', {
       resources: [
-        { type: 'gcp:dns/recordSet:RecordSet', name: 'tenant-acme-dns-acme.saas.example.com', inputs: { name: 'acme.saas.example.com.', type: 'A', rrdatas: ['203.0.113.10'] } },
-        { type: 'kubernetes:core/v1:Namespace', name: 'tenant-acme-namespace', inputs: { metadata: { name: 'tenant-acme' } } },
-        { type: 'kubernetes:apps/v1:Deployment', name: 'tenant-acme-counter-deployment', inputs: { metadata: { name: 'counter', namespace: 'tenant-acme' } } },
+        {
+          type: 'gcp:dns/recordSet:RecordSet',
+          name: 'tenant-acme-dns-acme.saas.example.com',
+          inputs: { name: 'acme.saas.example.com.', type: 'A', rrdatas: ['203.0.113.10'] },
+        },
+        {
+          type: 'kubernetes:core/v1:Namespace',
+          name: 'tenant-acme-namespace',
+          inputs: { metadata: { name: 'tenant-acme' } },
+        },
+        {
+          type: 'kubernetes:apps/v1:Deployment',
+          name: 'tenant-acme-counter-deployment',
+          inputs: { metadata: { name: 'counter', namespace: 'tenant-acme' } },
+        },
       ],
       outputs: { url: 'https://acme.saas.example.com/', hostnames: ['acme.saas.example.com'] },
     });

@@ -28,7 +28,14 @@ function detailOf(resource: RecordedResource): string {
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => cell.padEnd(widths[column]))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 function formatOutput(value: unknown): string {
@@ -38,7 +45,12 @@ function formatOutput(value: unknown): string {
 /** A plain-text table of what a stack would create, grouped by component (names share the component's prefix). */
 export function renderPreview(title: string, run: RecordedRun): string {
   const resources = [...run.resources].sort((a, b) => a.name.localeCompare(b.name) || a.type.localeCompare(b.type));
-  const rows = resources.map((resource, index) => [String(index + 1), resource.type, resource.name, detailOf(resource)]);
+  const rows = resources.map((resource, index) => [
+    String(index + 1),
+    resource.type,
+    resource.name,
+    detailOf(resource),
+  ]);
   const outputs = Object.entries(run.outputs).map(([key, value]) => [key, formatOutput(value)]);
   return [
     `${title}: ${resources.length} resources`,

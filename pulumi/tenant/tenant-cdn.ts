@@ -26,41 +26,59 @@ export class TenantCdn extends pulumi.ComponentResource {
     super('platform:tenant:TenantCdn', name, {}, opts);
     const parent = { parent: this };
     // GCS labels allow only [a-z0-9_-]; Kubernetes-style keys with "/" and "." are rewritten.
-    const labels = Object.fromEntries(Object.entries(args.labels).map(([key, value]) => [key.replace(/[./]/g, '_'), value]));
+    const labels = Object.fromEntries(
+      Object.entries(args.labels).map(([key, value]) => [key.replace(/[./]/g, '_'), value]),
+    );
 
-    const bucket = new gcp.storage.Bucket(`${name}-bucket`, {
-      name: args.bucketName,
-      location: args.location,
-      uniformBucketLevelAccess: true,
-      forceDestroy: true,
-      labels,
-    }, parent);
+    const bucket = new gcp.storage.Bucket(
+      `${name}-bucket`,
+      {
+        name: args.bucketName,
+        location: args.location,
+        uniformBucketLevelAccess: true,
+        forceDestroy: true,
+        labels,
+      },
+      parent,
+    );
 
     // Branding is public by nature (it is the tenant's landing page); the CDN reads it anonymously.
-    new gcp.storage.BucketIAMMember(`${name}-public-read`, {
-      bucket: bucket.name,
-      role: 'roles/storage.objectViewer',
-      member: 'allUsers',
-    }, parent);
+    new gcp.storage.BucketIAMMember(
+      `${name}-public-read`,
+      {
+        bucket: bucket.name,
+        role: 'roles/storage.objectViewer',
+        member: 'allUsers',
+      },
+      parent,
+    );
 
     // A new content hash changes `name`, which Pulumi applies as create-new-then-delete-old:
     // pages never reference a file that is not there yet.
     for (const [role, asset] of Object.entries(args.assets)) {
-      new gcp.storage.BucketObject(`${name}-${role}`, {
-        bucket: bucket.name,
-        name: asset.name,
-        contentType: asset.contentType,
-        cacheControl: IMMUTABLE,
-        source: assetSource(asset),
-      }, parent);
+      new gcp.storage.BucketObject(
+        `${name}-${role}`,
+        {
+          bucket: bucket.name,
+          name: asset.name,
+          contentType: asset.contentType,
+          cacheControl: IMMUTABLE,
+          source: assetSource(asset),
+        },
+        parent,
+      );
     }
 
-    const backend = new gcp.compute.BackendBucket(`${name}-backend`, {
-      name: `${name}-backend`,
-      bucketName: bucket.name,
-      enableCdn: true,
-      cdnPolicy: { cacheMode: 'CACHE_ALL_STATIC', defaultTtl: 3600, maxTtl: 31_536_000, clientTtl: 31_536_000 },
-    }, parent);
+    const backend = new gcp.compute.BackendBucket(
+      `${name}-backend`,
+      {
+        name: `${name}-backend`,
+        bucketName: bucket.name,
+        enableCdn: true,
+        cdnPolicy: { cacheMode: 'CACHE_ALL_STATIC', defaultTtl: 3600, maxTtl: 31_536_000, clientTtl: 31_536_000 },
+      },
+      parent,
+    );
 
     this.bucketName = bucket.name;
     this.backendBucket = backend.selfLink;

@@ -25,13 +25,17 @@ export class TenantDns extends pulumi.ComponentResource {
     super('platform:tenant:TenantDns', name, {}, opts);
     const records = args.platformHostnames.map(
       (hostname) =>
-        new gcp.dns.RecordSet(`${name}-${hostname}`, {
-          managedZone: args.zoneName,
-          name: `${hostname}.`,
-          type: 'A',
-          ttl: 300,
-          rrdatas: [args.address],
-        }, { parent: this }),
+        new gcp.dns.RecordSet(
+          `${name}-${hostname}`,
+          {
+            managedZone: args.zoneName,
+            name: `${hostname}.`,
+            type: 'A',
+            ttl: 300,
+            rrdatas: [args.address],
+          },
+          { parent: this },
+        ),
     );
     const [primary] = args.platformHostnames;
     this.records = pulumi.all(records.map((record) => record.name));

@@ -21,14 +21,22 @@ export class TenantIngress extends pulumi.ComponentResource {
     super('platform:tenant:TenantIngress', name, {}, opts);
     const parent = { parent: this };
 
-    const address = new gcp.compute.GlobalAddress(`${name}-ip`, { name: `${name}-ip`, addressType: 'EXTERNAL' }, parent);
+    const address = new gcp.compute.GlobalAddress(
+      `${name}-ip`,
+      { name: `${name}-ip`, addressType: 'EXTERNAL' },
+      parent,
+    );
 
-    const certificate = new k8s.apiextensions.CustomResource(`${name}-certificate`, {
-      apiVersion: 'networking.gke.io/v1',
-      kind: 'ManagedCertificate',
-      metadata: { name: 'tenant-certificate', namespace: args.namespace, labels: args.labels },
-      spec: { domains: args.hostnames },
-    }, parent);
+    const certificate = new k8s.apiextensions.CustomResource(
+      `${name}-certificate`,
+      {
+        apiVersion: 'networking.gke.io/v1',
+        kind: 'ManagedCertificate',
+        metadata: { name: 'tenant-certificate', namespace: args.namespace, labels: args.labels },
+        spec: { domains: args.hostnames },
+      },
+      parent,
+    );
 
     const paths = Object.entries(args.routes).map(([path, serviceName]) => ({
       path,
@@ -36,20 +44,24 @@ export class TenantIngress extends pulumi.ComponentResource {
       backend: { service: { name: serviceName, port: { number: 80 } } },
     }));
 
-    new k8s.networking.v1.Ingress(`${name}-ingress`, {
-      metadata: {
-        name: 'tenant-ingress',
-        namespace: args.namespace,
-        labels: args.labels,
-        annotations: {
-          'kubernetes.io/ingress.class': 'gce',
-          'kubernetes.io/ingress.global-static-ip-name': address.name,
-          'networking.gke.io/managed-certificates': certificate.metadata.name,
-          'kubernetes.io/ingress.allow-http': 'false',
+    new k8s.networking.v1.Ingress(
+      `${name}-ingress`,
+      {
+        metadata: {
+          name: 'tenant-ingress',
+          namespace: args.namespace,
+          labels: args.labels,
+          annotations: {
+            'kubernetes.io/ingress.class': 'gce',
+            'kubernetes.io/ingress.global-static-ip-name': address.name,
+            'networking.gke.io/managed-certificates': certificate.metadata.name,
+            'kubernetes.io/ingress.allow-http': 'false',
+          },
         },
+        spec: { rules: args.hostnames.map((host) => ({ host, http: { paths } })) },
       },
-      spec: { rules: args.hostnames.map((host) => ({ host, http: { paths } })) },
-    }, parent);
+      parent,
+    );
 
     this.address = address.address;
     this.registerOutputs({ address: this.address });

@@ -34,95 +34,143 @@ export class TenantNamespace extends pulumi.ComponentResource {
     const namespace = new k8s.core.v1.Namespace(name, { metadata: { name: args.name, labels: args.labels } }, parent);
     const inNamespace = { parent: this, dependsOn: [namespace] };
 
-    new k8s.core.v1.ResourceQuota(`${name}-quota`, {
-      metadata: metadata('tenant-quota'),
-      spec: {
-        hard: {
-          'requests.cpu': quota.requestsCpu,
-          'requests.memory': quota.requestsMemory,
-          'limits.cpu': quota.limitsCpu,
-          'limits.memory': quota.limitsMemory,
-          pods: String(quota.pods),
-          'services.loadbalancers': '0',
-          'services.nodeports': '0',
+    new k8s.core.v1.ResourceQuota(
+      `${name}-quota`,
+      {
+        metadata: metadata('tenant-quota'),
+        spec: {
+          hard: {
+            'requests.cpu': quota.requestsCpu,
+            'requests.memory': quota.requestsMemory,
+            'limits.cpu': quota.limitsCpu,
+            'limits.memory': quota.limitsMemory,
+            pods: String(quota.pods),
+            'services.loadbalancers': '0',
+            'services.nodeports': '0',
+          },
         },
       },
-    }, inNamespace);
+      inNamespace,
+    );
 
-    new k8s.core.v1.LimitRange(`${name}-limits`, {
-      metadata: metadata('tenant-limits'),
-      spec: { limits: [{ type: 'Container', defaultRequest: container.requests, default: container.limits }] },
-    }, inNamespace);
+    new k8s.core.v1.LimitRange(
+      `${name}-limits`,
+      {
+        metadata: metadata('tenant-limits'),
+        spec: { limits: [{ type: 'Container', defaultRequest: container.requests, default: container.limits }] },
+      },
+      inNamespace,
+    );
 
-    new k8s.networking.v1.NetworkPolicy(`${name}-default-deny`, {
-      metadata: metadata('default-deny'),
-      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
-    }, inNamespace);
+    new k8s.networking.v1.NetworkPolicy(
+      `${name}-default-deny`,
+      {
+        metadata: metadata('default-deny'),
+        spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+      },
+      inNamespace,
+    );
 
     // Only the tenant's edge faces the load balancer; the workloads trust nothing but its signature.
-    new k8s.networking.v1.NetworkPolicy(`${name}-allow-ingress`, {
-      metadata: metadata('allow-from-ingress'),
-      spec: {
-        podSelector: { matchLabels: { 'app.kubernetes.io/name': args.publicWorkload } },
-        policyTypes: ['Ingress'],
-        ingress: [{
-          from: [
-            { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': args.ingressControllerNamespace } } },
-            ...GOOGLE_LOAD_BALANCER_RANGES.map((cidr) => ({ ipBlock: { cidr } })),
+    new k8s.networking.v1.NetworkPolicy(
+      `${name}-allow-ingress`,
+      {
+        metadata: metadata('allow-from-ingress'),
+        spec: {
+          podSelector: { matchLabels: { 'app.kubernetes.io/name': args.publicWorkload } },
+          policyTypes: ['Ingress'],
+          ingress: [
+            {
+              from: [
+                {
+                  namespaceSelector: {
+                    matchLabels: { 'kubernetes.io/metadata.name': args.ingressControllerNamespace },
+                  },
+                },
+                ...GOOGLE_LOAD_BALANCER_RANGES.map((cidr) => ({ ipBlock: { cidr } })),
+              ],
+            },
           ],
-        }],
+        },
       },
-    }, inNamespace);
+      inNamespace,
+    );
 
-    new k8s.networking.v1.NetworkPolicy(`${name}-allow-within`, {
-      metadata: metadata('allow-within-namespace'),
-      spec: {
-        podSelector: {},
-        policyTypes: ['Ingress', 'Egress'],
-        ingress: [{ from: [{ podSelector: {} }] }],
-        egress: [{ to: [{ podSelector: {} }], ports: [{ protocol: 'TCP', port: args.containerPort }] }],
+    new k8s.networking.v1.NetworkPolicy(
+      `${name}-allow-within`,
+      {
+        metadata: metadata('allow-within-namespace'),
+        spec: {
+          podSelector: {},
+          policyTypes: ['Ingress', 'Egress'],
+          ingress: [{ from: [{ podSelector: {} }] }],
+          egress: [{ to: [{ podSelector: {} }], ports: [{ protocol: 'TCP', port: args.containerPort }] }],
+        },
       },
-    }, inNamespace);
+      inNamespace,
+    );
 
     // Egress only to cluster DNS and the platform's private database/cache range: never to other tenants.
-    new k8s.networking.v1.NetworkPolicy(`${name}-allow-egress`, {
-      metadata: metadata('allow-egress'),
-      spec: {
-        podSelector: {},
-        policyTypes: ['Egress'],
-        egress: [
-          {
-            to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } } }],
-            ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
-          },
-          {
-            to: [{ ipBlock: { cidr: args.privateServicesCidr } }],
-            ports: [{ protocol: 'TCP', port: 5432 }, { protocol: 'TCP', port: 6379 }],
-          },
-        ],
+    new k8s.networking.v1.NetworkPolicy(
+      `${name}-allow-egress`,
+      {
+        metadata: metadata('allow-egress'),
+        spec: {
+          podSelector: {},
+          policyTypes: ['Egress'],
+          egress: [
+            {
+              to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } } }],
+              ports: [
+                { protocol: 'UDP', port: 53 },
+                { protocol: 'TCP', port: 53 },
+              ],
+            },
+            {
+              to: [{ ipBlock: { cidr: args.privateServicesCidr } }],
+              ports: [
+                { protocol: 'TCP', port: 5432 },
+                { protocol: 'TCP', port: 6379 },
+              ],
+            },
+          ],
+        },
       },
-    }, inNamespace);
+      inNamespace,
+    );
 
-    const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-sa`, {
-      metadata: metadata('tenant-workload'),
-      automountServiceAccountToken: false,
-    }, inNamespace);
-
-    const secret = new k8s.core.v1.Secret(`${name}-database`, {
-      metadata: metadata('tenant-database'),
-      type: 'Opaque',
-      stringData: {
-        DATABASE_URL: args.database.url,
-        REDIS_URL: args.redisUrl,
-        TENANT_SCHEMA: args.database.schema,
-        TENANT_ROLE: args.database.role,
-        EDGE_SIGNING_SECRET: args.edgeSigningSecret,
+    const serviceAccount = new k8s.core.v1.ServiceAccount(
+      `${name}-sa`,
+      {
+        metadata: metadata('tenant-workload'),
+        automountServiceAccountToken: false,
       },
-    }, inNamespace);
+      inNamespace,
+    );
+
+    const secret = new k8s.core.v1.Secret(
+      `${name}-database`,
+      {
+        metadata: metadata('tenant-database'),
+        type: 'Opaque',
+        stringData: {
+          DATABASE_URL: args.database.url,
+          REDIS_URL: args.redisUrl,
+          TENANT_SCHEMA: args.database.schema,
+          TENANT_ROLE: args.database.role,
+          EDGE_SIGNING_SECRET: args.edgeSigningSecret,
+        },
+      },
+      inNamespace,
+    );
 
     this.namespace = namespace.metadata.name;
     this.serviceAccountName = serviceAccount.metadata.name;
     this.secretName = secret.metadata.name;
-    this.registerOutputs({ namespace: this.namespace, serviceAccountName: this.serviceAccountName, secretName: this.secretName });
+    this.registerOutputs({
+      namespace: this.namespace,
+      serviceAccountName: this.serviceAccountName,
+      secretName: this.secretName,
+    });
   }
 }

@@ -2,7 +2,7 @@ import { aTenantSpec } from '../testing/tenant-fixtures.js';
 import { planTenant } from './tenant-plan.js';
 
 describe(planTenant.name, () => {
-  it('keeps the longest slug\'s bucket name within GCS\'s 63 characters', () => {
+  it("keeps the longest slug's bucket name within GCS's 63 characters", () => {
     const slug = `a${'b'.repeat(38)}c`;
     const sut = planTenant(aTenantSpec({ slug }), 'saas.example.com');
     expect(sut.bucketName).toHaveLength(63);

@@ -28,7 +28,10 @@ export type TenantOutputs = ReturnType<typeof tenantOutputs>;
 export function tenantProgram(spec: TenantSpec, settings: TenantProgramSettings | (() => TenantProgramSettings)) {
   return async (): Promise<TenantOutputs> => {
     const resolved = typeof settings === 'function' ? settings() : settings;
-    const stack = new TenantStack(`tenant-${spec.slug}`, { plan: planTenant(spec, resolved.platformDomain), settings: resolved });
+    const stack = new TenantStack(`tenant-${spec.slug}`, {
+      plan: planTenant(spec, resolved.platformDomain),
+      settings: resolved,
+    });
     return tenantOutputs(stack);
   };
 }

@@ -10,16 +10,21 @@ function quantity(value: string): number {
 }
 
 describe('TIER_SIZING', () => {
-  it.each(Object.entries(TIER_SIZING))('lets %s scale every workload to its maximum within the quota', (_tier, sizing) => {
-    const pods = WORKLOADS.length * sizing.replicas.max;
-    // One surge pod per workload during a rolling update.
-    const peak = pods + WORKLOADS.length;
-    expect(peak).toBeLessThanOrEqual(sizing.quota.pods);
-    expect(peak * quantity(sizing.container.requests.cpu)).toBeLessThanOrEqual(quantity(sizing.quota.requestsCpu));
-    expect(peak * quantity(sizing.container.requests.memory)).toBeLessThanOrEqual(quantity(sizing.quota.requestsMemory));
-    expect(peak * quantity(sizing.container.limits.cpu)).toBeLessThanOrEqual(quantity(sizing.quota.limitsCpu));
-    expect(peak * quantity(sizing.container.limits.memory)).toBeLessThanOrEqual(quantity(sizing.quota.limitsMemory));
-  });
+  it.each(Object.entries(TIER_SIZING))(
+    'lets %s scale every workload to its maximum within the quota',
+    (_tier, sizing) => {
+      const pods = WORKLOADS.length * sizing.replicas.max;
+      // One surge pod per workload during a rolling update.
+      const peak = pods + WORKLOADS.length;
+      expect(peak).toBeLessThanOrEqual(sizing.quota.pods);
+      expect(peak * quantity(sizing.container.requests.cpu)).toBeLessThanOrEqual(quantity(sizing.quota.requestsCpu));
+      expect(peak * quantity(sizing.container.requests.memory)).toBeLessThanOrEqual(
+        quantity(sizing.quota.requestsMemory),
+      );
+      expect(peak * quantity(sizing.container.limits.cpu)).toBeLessThanOrEqual(quantity(sizing.quota.limitsCpu));
+      expect(peak * quantity(sizing.container.limits.memory)).toBeLessThanOrEqual(quantity(sizing.quota.limitsMemory));
+    },
+  );
 
   it('gives bigger tiers more room', () => {
     const { starter, business, enterprise } = TIER_SIZING;

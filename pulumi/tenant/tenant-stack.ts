@@ -30,69 +30,107 @@ export class TenantStack extends pulumi.ComponentResource {
   constructor(name: string, args: TenantStackArgs, opts?: pulumi.ComponentResourceOptions) {
     super('platform:tenant:TenantStack', name, {}, opts);
     const { plan, settings } = args;
-    const gcpProvider = new gcp.Provider(`${name}-gcp`, { project: settings.gcp.project, region: settings.gcp.region }, { parent: this });
-    const k8sProvider = new k8s.Provider(`${name}-gke`, { kubeconfig: settings.kubeconfig, enableServerSideApply: true }, { parent: this });
+    const gcpProvider = new gcp.Provider(
+      `${name}-gcp`,
+      { project: settings.gcp.project, region: settings.gcp.region },
+      { parent: this },
+    );
+    const k8sProvider = new k8s.Provider(
+      `${name}-gke`,
+      { kubeconfig: settings.kubeconfig, enableServerSideApply: true },
+      { parent: this },
+    );
     const child = { parent: this, providers: { gcp: gcpProvider, kubernetes: k8sProvider } };
 
-    const namespace = new TenantNamespace(`${name}-namespace`, {
-      name: plan.namespace,
-      labels: plan.labels,
-      sizing: plan.sizing,
-      ingressControllerNamespace: settings.ingressControllerNamespace,
-      publicWorkload: 'edge',
-      containerPort: CONTAINER_PORT,
-      privateServicesCidr: settings.privateServicesCidr,
-      database: settings.database,
-      redisUrl: settings.redisUrl,
-      edgeSigningSecret: settings.edgeSigningSecret,
-    }, child);
-
-    const workload = (workloadName: WorkloadName, image: pulumi.Input<string>, env: Record<string, pulumi.Input<string>>, probeHost?: string) =>
-      new TenantWorkload(`${name}-${workloadName}`, {
-        workload: workloadName,
-        namespace: namespace.namespace,
+    const namespace = new TenantNamespace(
+      `${name}-namespace`,
+      {
+        name: plan.namespace,
         labels: plan.labels,
-        image,
-        env,
-        probeHost,
-        serviceAccountName: namespace.serviceAccountName,
-        secretName: namespace.secretName,
         sizing: plan.sizing,
-        suspended: plan.suspended,
-      }, child);
+        ingressControllerNamespace: settings.ingressControllerNamespace,
+        publicWorkload: 'edge',
+        containerPort: CONTAINER_PORT,
+        privateServicesCidr: settings.privateServicesCidr,
+        database: settings.database,
+        redisUrl: settings.redisUrl,
+        edgeSigningSecret: settings.edgeSigningSecret,
+      },
+      child,
+    );
+
+    const workload = (
+      workloadName: WorkloadName,
+      image: pulumi.Input<string>,
+      env: Record<string, pulumi.Input<string>>,
+      probeHost?: string,
+    ) =>
+      new TenantWorkload(
+        `${name}-${workloadName}`,
+        {
+          workload: workloadName,
+          namespace: namespace.namespace,
+          labels: plan.labels,
+          image,
+          env,
+          probeHost,
+          serviceAccountName: namespace.serviceAccountName,
+          secretName: namespace.secretName,
+          sizing: plan.sizing,
+          suspended: plan.suspended,
+        },
+        child,
+      );
     const port = String(CONTAINER_PORT);
     const counter = workload('counter', settings.images.counter, { COUNTER_PORT: port });
     const dataApi = workload('data-api', settings.images.dataApi, { DATA_API_PORT: port });
     // The tenant's own edge: resolves the Host, authenticates callers and signs what it forwards to
     // the workloads next to it; it answers probes on the platform apex only.
-    const edge = workload('edge', settings.images.edge, {
-      EDGE_PORT: port,
-      EDGE_PUBLIC_PORT: '443',
-      PLATFORM_DOMAIN: settings.platformDomain,
-      COUNTER_URL: pulumi.interpolate`http://${counter.serviceName}`,
-      DATA_API_URL: pulumi.interpolate`http://${dataApi.serviceName}`,
-    }, settings.platformDomain);
+    const edge = workload(
+      'edge',
+      settings.images.edge,
+      {
+        EDGE_PORT: port,
+        EDGE_PUBLIC_PORT: '443',
+        PLATFORM_DOMAIN: settings.platformDomain,
+        COUNTER_URL: pulumi.interpolate`http://${counter.serviceName}`,
+        DATA_API_URL: pulumi.interpolate`http://${dataApi.serviceName}`,
+      },
+      settings.platformDomain,
+    );
 
-    const ingress = new TenantIngress(`${name}-ingress`, {
-      namespace: namespace.namespace,
-      labels: plan.labels,
-      hostnames: plan.hostnames,
-      routes: { '/': edge.serviceName },
-    }, child);
+    const ingress = new TenantIngress(
+      `${name}-ingress`,
+      {
+        namespace: namespace.namespace,
+        labels: plan.labels,
+        hostnames: plan.hostnames,
+        routes: { '/': edge.serviceName },
+      },
+      child,
+    );
 
-    const dns = new TenantDns(`${name}-dns`, {
-      zoneName: settings.dnsZoneName,
-      platformHostnames: [plan.platformHostname],
-      customDomains: plan.customDomains,
-      address: ingress.address,
-    }, child);
+    const dns = new TenantDns(
+      `${name}-dns`,
+      {
+        zoneName: settings.dnsZoneName,
+        platformHostnames: [plan.platformHostname],
+        customDomains: plan.customDomains,
+        address: ingress.address,
+      },
+      child,
+    );
 
-    const cdn = new TenantCdn(`${name}-cdn`, {
-      bucketName: plan.bucketName,
-      location: settings.gcp.assetsLocation,
-      labels: plan.labels,
-      assets: brandingByRole(plan.branding),
-    }, child);
+    const cdn = new TenantCdn(
+      `${name}-cdn`,
+      {
+        bucketName: plan.bucketName,
+        location: settings.gcp.assetsLocation,
+        labels: plan.labels,
+        assets: brandingByRole(plan.branding),
+      },
+      child,
+    );
 
     this.url = `https://${plan.platformHostname}/`;
     this.namespace = namespace.namespace;

@@ -55,7 +55,12 @@ export async function recordProgram(program: () => Promise<Record<string, unknow
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => {
-        resources.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown>, provider: providerName(args.provider) });
+        resources.push({
+          type: args.type,
+          name: args.name,
+          inputs: args.inputs as Record<string, unknown>,
+          provider: providerName(args.provider),
+        });
         const computed = COMPUTED_STATE[args.type]?.(args.inputs as Record<string, unknown>) ?? {};
         return { id: `${args.name}-id`, state: { ...args.inputs, ...computed } };
       },
@@ -82,7 +87,9 @@ async function resolveDeep(value: unknown): Promise<unknown> {
   }
   if (Array.isArray(value)) return Promise.all(value.map(resolveDeep));
   if (value && typeof value === 'object' && !(value instanceof Buffer)) {
-    const entries = await Promise.all(Object.entries(value).map(async ([key, child]) => [key, await resolveDeep(child)] as const));
+    const entries = await Promise.all(
+      Object.entries(value).map(async ([key, child]) => [key, await resolveDeep(child)] as const),
+    );
     return Object.fromEntries(entries);
   }
   return value;
@@ -91,6 +98,7 @@ async function resolveDeep(value: unknown): Promise<unknown> {
 /** Mocks receive secrets wrapped in Pulumi's wire format; this says whether a value was one and unwraps it. */
 export function revealSecret(value: unknown): { secret: boolean; value: unknown } {
   const wrapped = value as Record<string, unknown> | undefined;
-  if (wrapped?.[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) return { secret: true, value: wrapped.value };
+  if (wrapped?.[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig)
+    return { secret: true, value: wrapped.value };
   return { secret: false, value };
 }

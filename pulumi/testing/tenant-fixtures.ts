@@ -10,11 +10,18 @@ const SVG_LOGO = Buffer.from(
 export function aTenantSpec(overrides: Partial<TenantSpec> = {}): TenantSpec {
   const slug = overrides.slug ?? 'acme';
   return {
-    tenantId: `00000000-0000-4000-8000-${slug.padEnd(12, '0').slice(0, 12).replace(/[^0-9a-f]/g, '0')}`,
+    tenantId: `00000000-0000-4000-8000-${slug
+      .padEnd(12, '0')
+      .slice(0, 12)
+      .replace(/[^0-9a-f]/g, '0')}`,
     slug,
     displayName: 'Acme Corp',
     tier: 'business',
-    branding: { primaryColor: '#0b5fff', accentColor: '#222222', logo: { contentType: 'image/svg+xml', base64: SVG_LOGO } },
+    branding: {
+      primaryColor: '#0b5fff',
+      accentColor: '#222222',
+      logo: { contentType: 'image/svg+xml', base64: SVG_LOGO },
+    },
     domains: [],
     state: 'active',
     generation: 1,
@@ -26,7 +33,11 @@ export function aTenantSpec(overrides: Partial<TenantSpec> = {}): TenantSpec {
 export function someTenantSettings(overrides: Partial<TenantProgramSettings> = {}): TenantProgramSettings {
   return {
     platformDomain: 'saas.example.com',
-    gcp: { project: MOCK_PLATFORM_OUTPUTS.gcpProject, region: MOCK_PLATFORM_OUTPUTS.gcpRegion, assetsLocation: MOCK_PLATFORM_OUTPUTS.gcpRegion },
+    gcp: {
+      project: MOCK_PLATFORM_OUTPUTS.gcpProject,
+      region: MOCK_PLATFORM_OUTPUTS.gcpRegion,
+      assetsLocation: MOCK_PLATFORM_OUTPUTS.gcpRegion,
+    },
     kubeconfig: MOCK_PLATFORM_OUTPUTS.kubeconfig,
     dnsZoneName: MOCK_PLATFORM_OUTPUTS.dnsZoneName,
     images: {

@@ -20,7 +20,10 @@ async function fakeApiServer(fixture: string): Promise<{ server: Server; url: st
 
 function readerFor(url: string): KubernetesWorkloadsReader {
   const kubeconfig = new KubeConfig();
-  kubeconfig.loadFromClusterAndUser({ name: 'fake', server: url, skipTLSVerify: true }, { name: 'fake', token: 'not-checked' });
+  kubeconfig.loadFromClusterAndUser(
+    { name: 'fake', server: url, skipTLSVerify: true },
+    { name: 'fake', token: 'not-checked' },
+  );
   return new KubernetesWorkloadsReader(kubeconfig.makeApiClient(AppsV1Api));
 }
 
@@ -50,20 +53,23 @@ describe(KubernetesWorkloadsReader.name, () => {
     expect(sut.message).toContain('counter rolling out: 2/2 available, 1/2 updated');
   });
 
-  it('reports a rollout past its deadline as failed, with the Deployment\'s own message', async () => {
+  it("reports a rollout past its deadline as failed, with the Deployment's own message", async () => {
     const sut = await read('deployments-failed.json');
     expect(sut).toEqual({
       type: 'WorkloadsReady',
       status: 'False',
       reason: 'RolloutFailed',
-      message: 'data-api rollout failed: ReplicaSet "data-api-84b9f6d7c8" has timed out progressing. (2/2 available, 1/2 updated)',
+      message:
+        'data-api rollout failed: ReplicaSet "data-api-84b9f6d7c8" has timed out progressing. (2/2 available, 1/2 updated)',
     });
   });
 
   it('reports pods the quota refuses as failed before any deadline', async () => {
     const sut = await read('deployments-quota-exceeded.json');
     expect(sut).toMatchObject({ status: 'False', reason: 'RolloutFailed' });
-    expect(sut.message).toContain('data-api cannot create pods: pods "data-api-5c6b7d8f94-x7k2p" is forbidden: exceeded quota: tenant-quota');
+    expect(sut.message).toContain(
+      'data-api cannot create pods: pods "data-api-5c6b7d8f94-x7k2p" is forbidden: exceeded quota: tenant-quota',
+    );
   });
 
   it('says Unknown, not failed, when the API cannot be read', async () => {

@@ -18,11 +18,17 @@ function rolloutOf(deployment: V1Deployment): Rollout {
 
   const progressing = condition('Progressing');
   if (progressing?.status === 'False' && progressing.reason === 'ProgressDeadlineExceeded') {
-    return { state: 'failed', detail: `${name} rollout failed: ${progressing.message ?? progressing.reason} (${counts})` };
+    return {
+      state: 'failed',
+      detail: `${name} rollout failed: ${progressing.message ?? progressing.reason} (${counts})`,
+    };
   }
   const replicaFailure = condition('ReplicaFailure');
   if (replicaFailure?.status === 'True') {
-    return { state: 'failed', detail: `${name} cannot create pods: ${replicaFailure.message ?? replicaFailure.reason} (${counts})` };
+    return {
+      state: 'failed',
+      detail: `${name} cannot create pods: ${replicaFailure.message ?? replicaFailure.reason} (${counts})`,
+    };
   }
   const observed = (status.observedGeneration ?? 0) >= (deployment.metadata?.generation ?? 0);
   const complete =
@@ -30,17 +36,27 @@ function rolloutOf(deployment: V1Deployment): Rollout {
     (status.updatedReplicas ?? 0) >= desired &&
     (status.availableReplicas ?? 0) >= desired &&
     (status.replicas ?? 0) <= desired;
-  return complete ? { state: 'available', detail: `${name} ${counts}` } : { state: 'progressing', detail: `${name} rolling out: ${counts}` };
+  return complete
+    ? { state: 'available', detail: `${name} ${counts}` }
+    : { state: 'progressing', detail: `${name} rolling out: ${counts}` };
 }
 
 /** Pure: the tenant's WorkloadsReady condition from its namespace's Deployments. */
 export function workloadsCondition(namespace: string, deployments: V1Deployment[]): ConditionUpdate {
   if (deployments.length === 0) {
-    return { type: 'WorkloadsReady', status: 'False', reason: 'NoWorkloads', message: `No Deployments in namespace ${namespace}` };
+    return {
+      type: 'WorkloadsReady',
+      status: 'False',
+      reason: 'NoWorkloads',
+      message: `No Deployments in namespace ${namespace}`,
+    };
   }
   const rollouts = deployments.map(rolloutOf);
   const message = (state?: RolloutState) =>
-    rollouts.filter((rollout) => !state || rollout.state === state).map((rollout) => rollout.detail).join('; ');
+    rollouts
+      .filter((rollout) => !state || rollout.state === state)
+      .map((rollout) => rollout.detail)
+      .join('; ');
   if (rollouts.some((rollout) => rollout.state === 'failed')) {
     return { type: 'WorkloadsReady', status: 'False', reason: 'RolloutFailed', message: message('failed') };
   }
@@ -68,7 +84,12 @@ export class KubernetesWorkloadsReader {
       return workloadsCondition(namespace, list.items);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      return { type: 'WorkloadsReady', status: 'Unknown', reason: 'StatusUnavailable', message: `Could not read Deployments in ${namespace}: ${reason}` };
+      return {
+        type: 'WorkloadsReady',
+        status: 'Unknown',
+        reason: 'StatusUnavailable',
+        message: `Could not read Deployments in ${namespace}: ${reason}`,
+      };
     }
   }
 }

@@ -7,6 +7,10 @@ describe(plainOutputs.name, () => {
       dnsRecords: { value: ['acme.saas.example.com.'], secret: false },
       kubeconfig: { value: '{"users":[{"token":"do-not-leak"}]}', secret: true },
     });
-    expect(sut).toEqual({ url: 'https://acme.saas.example.com/', dnsRecords: ['acme.saas.example.com.'], kubeconfig: REDACTED });
+    expect(sut).toEqual({
+      url: 'https://acme.saas.example.com/',
+      dnsRecords: ['acme.saas.example.com.'],
+      kubeconfig: REDACTED,
+    });
   });
 });

@@ -39,7 +39,9 @@ export interface PulumiWorkspaceSettings {
 export const REDACTED = '[secret]';
 
 export function plainOutputs(outputs: OutputMap): StackOutputs {
-  return Object.fromEntries(Object.entries(outputs).map(([key, output]) => [key, output.secret ? REDACTED : output.value]));
+  return Object.fromEntries(
+    Object.entries(outputs).map(([key, output]) => [key, output.secret ? REDACTED : output.value]),
+  );
 }
 
 /** The real boundary: LocalWorkspace with an inline program, state in `backendUrl`, no Pulumi.yaml on disk. */

@@ -78,7 +78,8 @@ describe(requirePulumiCli.name, () => {
 
 describe('provisioner boot with PROVISIONING_TARGET=pulumi', () => {
   beforeAll(() => {
-    if (!existsSync(PROVISIONER)) throw new Error(`${PROVISIONER} is missing: run \`npm run build\` first (npm test does)`);
+    if (!existsSync(PROVISIONER))
+      throw new Error(`${PROVISIONER} is missing: run \`npm run build\` first (npm test does)`);
   });
 
   it('stops with a message naming the CLI to install when pulumi is not on PATH', async () => {
@@ -93,7 +94,13 @@ describe('provisioner boot with PROVISIONING_TARGET=pulumi', () => {
     try {
       const sut = await startProvisioner({ PATH: `${SYSTEM_PATH}:${directory}`, PROVISIONING_TARGET: 'pulumi' });
       expect(sut.code).not.toBe(0);
-      for (const key of ['PULUMI_BACKEND_URL', 'PULUMI_CONFIG_PASSPHRASE or PULUMI_SECRETS_PROVIDER', 'PULUMI_PLATFORM_STACK', 'PULUMI_IMAGE_TAG', 'PROVISIONER_LOCK_MS']) {
+      for (const key of [
+        'PULUMI_BACKEND_URL',
+        'PULUMI_CONFIG_PASSPHRASE or PULUMI_SECRETS_PROVIDER',
+        'PULUMI_PLATFORM_STACK',
+        'PULUMI_IMAGE_TAG',
+        'PROVISIONER_LOCK_MS',
+      ]) {
         expect(sut.output).toContain(key);
       }
     } finally {

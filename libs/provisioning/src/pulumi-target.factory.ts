@@ -14,11 +14,14 @@ function pulumiProblems(config: PlatformConfig): string[] {
   const { pulumi, provisioner } = config;
   return [
     !pulumi.backendUrl && 'PULUMI_BACKEND_URL: required with PROVISIONING_TARGET=pulumi (e.g. gs://<bucket>/tenants)',
-    !pulumi.passphrase && !pulumi.secretsProvider &&
+    !pulumi.passphrase &&
+      !pulumi.secretsProvider &&
       'PULUMI_CONFIG_PASSPHRASE or PULUMI_SECRETS_PROVIDER: one is required with PROVISIONING_TARGET=pulumi',
-    !pulumi.platformStack && 'PULUMI_PLATFORM_STACK: required with PROVISIONING_TARGET=pulumi (e.g. organization/platform/prod)',
-    !pulumi.imageTag && 'PULUMI_IMAGE_TAG: required with PROVISIONING_TARGET=pulumi (the workloads\' image tag)',
-    provisioner.lockMs < MIN_LOCK_MS && `PROVISIONER_LOCK_MS: must be at least ${MIN_LOCK_MS} with PROVISIONING_TARGET=pulumi`,
+    !pulumi.platformStack &&
+      'PULUMI_PLATFORM_STACK: required with PROVISIONING_TARGET=pulumi (e.g. organization/platform/prod)',
+    !pulumi.imageTag && "PULUMI_IMAGE_TAG: required with PROVISIONING_TARGET=pulumi (the workloads' image tag)",
+    provisioner.lockMs < MIN_LOCK_MS &&
+      `PROVISIONER_LOCK_MS: must be at least ${MIN_LOCK_MS} with PROVISIONING_TARGET=pulumi`,
   ].filter((problem): problem is string => Boolean(problem));
 }
 
@@ -34,11 +37,16 @@ export function createPulumiTarget(config: PlatformConfig, tenantData: Provision
     passphrase: pulumi.passphrase,
     secretsProvider: pulumi.secretsProvider,
   });
-  return new PulumiTarget(automation, KubernetesWorkloadsReader.fromDefaultKubeconfig(config.kubernetes.context), {
-    platformDomain: config.platform.domain,
-    platformStack: pulumi.platformStack ?? '',
-    imageTag: pulumi.imageTag ?? '',
-    databaseName: databaseNameOf(config.database.url),
-    refresh: pulumi.refresh,
-  }, tenantData);
+  return new PulumiTarget(
+    automation,
+    KubernetesWorkloadsReader.fromDefaultKubeconfig(config.kubernetes.context),
+    {
+      platformDomain: config.platform.domain,
+      platformStack: pulumi.platformStack ?? '',
+      imageTag: pulumi.imageTag ?? '',
+      databaseName: databaseNameOf(config.database.url),
+      refresh: pulumi.refresh,
+    },
+    tenantData,
+  );
 }

@@ -4,7 +4,7 @@ export class PulumiCliMissingError extends Error {
     super(
       'PROVISIONING_TARGET=pulumi needs the Pulumi CLI (v3.x), and `pulumi` was not found on PATH ' +
         `(searched: ${searched || '<empty PATH>'}). Install it with \`curl -fsSL https://get.pulumi.com | sh\` ` +
-        '(see https://www.pulumi.com/docs/iac/download-install/) and put it on the provisioner\'s PATH, ' +
+        "(see https://www.pulumi.com/docs/iac/download-install/) and put it on the provisioner's PATH, " +
         'or set PROVISIONING_TARGET=local.',
     );
     this.name = 'PulumiCliMissing';
@@ -31,7 +31,10 @@ export class PulumiOperationError extends Error {
 }
 
 // Pulumi Cloud answers 409; self-managed backends (gs://, s3://, file://) report a lock file.
-const LOCKED_PATTERNS = [/\[409\] Conflict: Another update is currently in progress/, /the stack is currently locked by \d+ lock/];
+const LOCKED_PATTERNS = [
+  /\[409\] Conflict: Another update is currently in progress/,
+  /the stack is currently locked by \d+ lock/,
+];
 
 /** True for the Automation API's ConcurrentUpdateError and the self-managed backends' lock message. */
 export function isStackLocked(error: unknown): boolean {
@@ -45,7 +48,10 @@ const MAX_SUMMARY = 600;
 /** A CommandError's message is the command's full stdout and stderr; keep the `error:` lines a person needs. */
 export function summarizePulumiError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  const lines = message.split('\n').map((line) => line.trim()).filter(Boolean);
+  const lines = message
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
   // Error lines, including the first stderr line, which CommandError prefixes with `stderr: `.
   const errorLine = /^(?:stderr:\s*)?error:\s*/i;
   const errors = lines.filter((line) => errorLine.test(line)).map((line) => line.replace(errorLine, ''));

@@ -89,7 +89,12 @@ class FakeWorkloads implements WorkloadsStatusReader {
   readonly namespaces: string[] = [];
   async read(namespace: string): Promise<ConditionUpdate> {
     this.namespaces.push(namespace);
-    return { type: 'WorkloadsReady', status: 'True', reason: 'DeploymentsAvailable', message: 'counter 2/2 available, 2/2 updated' };
+    return {
+      type: 'WorkloadsReady',
+      status: 'True',
+      reason: 'DeploymentsAvailable',
+      message: 'counter 2/2 available, 2/2 updated',
+    };
   }
 }
 
@@ -99,7 +104,11 @@ class FakeTenantData implements ProvisioningTarget {
   readonly tenants = new Set<string>();
   async converge(spec: TenantSpec): Promise<ConvergeResult> {
     this.tenants.add(spec.slug);
-    return { conditions: [{ type: 'WorkloadsReady', status: 'True', reason: 'SharedWorkloads', message: 'not on this target' }] };
+    return {
+      conditions: [
+        { type: 'WorkloadsReady', status: 'True', reason: 'SharedWorkloads', message: 'not on this target' },
+      ],
+    };
   }
   async teardown(spec: TenantSpec): Promise<void> {
     this.tenants.delete(spec.slug);
@@ -136,7 +145,9 @@ describe(PulumiTarget.name, () => {
         type: 'Provisioned',
         status: 'True',
         reason: 'StackUpdated',
-        message: expect.stringMatching(/^Stack tenant-acme is up to date: namespace tenant-acme, CDN bucket tenant-acme-assets-[0-9a-f]{8}, https:\/\/acme\.saas\.example\.com\/$/),
+        message: expect.stringMatching(
+          /^Stack tenant-acme is up to date: namespace tenant-acme, CDN bucket tenant-acme-assets-[0-9a-f]{8}, https:\/\/acme\.saas\.example\.com\/$/,
+        ),
       },
       {
         type: 'DnsReady',
@@ -144,14 +155,19 @@ describe(PulumiTarget.name, () => {
         reason: 'RecordsPublished',
         message: 'acme.saas.example.com. A 203.0.113.10; shop.acme.example needs CNAME acme.saas.example.com.',
       },
-      { type: 'WorkloadsReady', status: 'True', reason: 'DeploymentsAvailable', message: 'counter 2/2 available, 2/2 updated' },
+      {
+        type: 'WorkloadsReady',
+        status: 'True',
+        reason: 'DeploymentsAvailable',
+        message: 'counter 2/2 available, 2/2 updated',
+      },
     ]);
     expect(workloads.namespaces).toEqual(['tenant-acme']);
     expect(stack().operations).toEqual(['up']);
     expect(tenantData.tenants).toEqual(new Set(['acme']));
   });
 
-  it('builds the program from the platform stack and the tenant\'s database names', async () => {
+  it("builds the program from the platform stack and the tenant's database names", async () => {
     await sut.converge(aTenantSpec({ slug: 'acme' }));
     const reference = stack().resources.find((resource) => resource.type === 'pulumi:pulumi:StackReference');
     expect(reference?.inputs).toMatchObject({ name: 'organization/platform/prod' });
@@ -167,7 +183,9 @@ describe(PulumiTarget.name, () => {
       },
     });
     const deployment = stack().resources.find((resource) => resource.type === 'kubernetes:apps/v1:Deployment');
-    expect(JSON.stringify(deployment?.inputs)).toContain('europe-west1-docker.pkg.dev/mock-project/platform-images/counter:2026.11.25');
+    expect(JSON.stringify(deployment?.inputs)).toContain(
+      'europe-west1-docker.pkg.dev/mock-project/platform-images/counter:2026.11.25',
+    );
   });
 
   it('refreshes before up only when configured to', async () => {
@@ -198,15 +216,22 @@ describe(PulumiTarget.name, () => {
   });
 
   it('fails retryably when cancel itself fails', async () => {
-    automation.onNextStack((next) => next.failNext('up', SELF_MANAGED_LOCK).failNext('cancel', commandError('error: could not reach gs://platform-state')));
+    automation.onNextStack((next) =>
+      next
+        .failNext('up', SELF_MANAGED_LOCK)
+        .failNext('cancel', commandError('error: could not reach gs://platform-state')),
+    );
     const error = await sut.converge(aTenantSpec()).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(PulumiStackLockedError);
-    expect(classifyFailure(error)).toMatchObject({ terminal: false, message: expect.stringContaining('cancel failed: could not reach gs://platform-state') });
+    expect(classifyFailure(error)).toMatchObject({
+      terminal: false,
+      message: expect.stringContaining('cancel failed: could not reach gs://platform-state'),
+    });
   });
 
-  it('reports a failed up with Pulumi\'s own error lines, without cancelling anything', async () => {
+  it("reports a failed up with Pulumi's own error lines, without cancelling anything", async () => {
     const quota = commandError(
-      '  gcp:compute:GlobalAddress (tenant-acme-ingress-ip):\n    error: googleapi: Error 403: Quota \'GLOBAL_ADDRESSES\' exceeded. Limit: 100.0 globally., quotaExceeded\n\nerror: update failed',
+      "  gcp:compute:GlobalAddress (tenant-acme-ingress-ip):\n    error: googleapi: Error 403: Quota 'GLOBAL_ADDRESSES' exceeded. Limit: 100.0 globally., quotaExceeded\n\nerror: update failed",
     );
     automation.onNextStack((next) => next.failNext('up', quota));
     const error = await sut.converge(aTenantSpec()).catch((caught: unknown) => caught);
@@ -214,12 +239,13 @@ describe(PulumiTarget.name, () => {
     expect(classifyFailure(error)).toEqual({
       terminal: false,
       reason: 'ProvisioningError',
-      message: "pulumi up failed for stack tenant-acme: googleapi: Error 403: Quota 'GLOBAL_ADDRESSES' exceeded. Limit: 100.0 globally., quotaExceeded; update failed",
+      message:
+        "pulumi up failed for stack tenant-acme: googleapi: Error 403: Quota 'GLOBAL_ADDRESSES' exceeded. Limit: 100.0 globally., quotaExceeded; update failed",
     });
     expect(stack().operations).toEqual(['up']);
   });
 
-  it('tears down by destroying the stack, removing it, then the tenant\'s data; a second teardown is harmless', async () => {
+  it("tears down by destroying the stack, removing it, then the tenant's data; a second teardown is harmless", async () => {
     await sut.converge(aTenantSpec({ slug: 'acme' }));
     await sut.teardown(aTenantSpec({ slug: 'acme', state: 'deleted' }));
     expect(stack().operations).toEqual(['destroy']);
@@ -235,10 +261,17 @@ describe(PulumiTarget.name, () => {
     expect(automation.removed).toEqual(['tenant-acme']);
   });
 
-  it('keeps the stack and the tenant\'s data when destroy fails, so the next attempt can finish it', async () => {
+  it("keeps the stack and the tenant's data when destroy fails, so the next attempt can finish it", async () => {
     await sut.converge(aTenantSpec());
-    automation.onNextStack((next) => next.failNext('destroy', commandError('error: deleting bucket: googleapi: Error 409: The bucket you tried to delete is not empty.')));
-    await expect(sut.teardown(aTenantSpec({ state: 'deleted' }))).rejects.toThrow('pulumi destroy failed for stack tenant-acme');
+    automation.onNextStack((next) =>
+      next.failNext(
+        'destroy',
+        commandError('error: deleting bucket: googleapi: Error 409: The bucket you tried to delete is not empty.'),
+      ),
+    );
+    await expect(sut.teardown(aTenantSpec({ state: 'deleted' }))).rejects.toThrow(
+      'pulumi destroy failed for stack tenant-acme',
+    );
     expect(automation.removed).toEqual([]);
     expect(tenantData.tenants).toEqual(new Set(['acme']));
   });

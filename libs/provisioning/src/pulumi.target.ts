@@ -78,7 +78,12 @@ export class PulumiTarget implements ProvisioningTarget {
   private programFor(spec: TenantSpec): PulumiFn {
     const { platformStack, platformDomain, imageTag, databaseName } = this.settings;
     return tenantProgram(spec, () =>
-      settingsFromPlatformStack({ platformStack, platformDomain, imageTag, database: tenantDatabaseNames(spec.slug, databaseName) }),
+      settingsFromPlatformStack({
+        platformStack,
+        platformDomain,
+        imageTag,
+        database: tenantDatabaseNames(spec.slug, databaseName),
+      }),
     );
   }
 
