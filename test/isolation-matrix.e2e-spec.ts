@@ -100,16 +100,24 @@ describe('Tenant isolation matrix: every endpoint family refuses every wrong cre
     }
   });
 
-  it.each([
-    ['onboard', 'POST', '/v1/tenants', () => aTenant({ slug: uniqueSlug('viewer') })],
-    ['update', 'PATCH', () => `/v1/tenants/${a.slug}`, () => ({ displayName: 'x' })],
-    ['suspend', 'POST', () => `/v1/tenants/${a.slug}/suspend`, () => undefined],
-    ['offboard', 'DELETE', () => `/v1/tenants/${a.slug}`, () => undefined],
-    ['issue API key', 'POST', () => `/v1/tenants/${a.slug}/api-keys`, () => ({ name: 'x' })],
-    ['issue operator token', 'POST', '/v1/operator-tokens', () => ({ name: 'x', role: 'admin' })],
-  ] as const)('a viewer operator token cannot %s', async (_, method, path, body) => {
+  interface Mutation {
+    name: string;
+    method: string;
+    path: () => string;
+    body: () => unknown;
+  }
+  const mutations: Mutation[] = [
+    { name: 'onboard', method: 'POST', path: () => '/v1/tenants', body: () => aTenant({ slug: uniqueSlug('viewer') }) },
+    { name: 'update', method: 'PATCH', path: () => `/v1/tenants/${a.slug}`, body: () => ({ displayName: 'x' }) },
+    { name: 'suspend', method: 'POST', path: () => `/v1/tenants/${a.slug}/suspend`, body: () => undefined },
+    { name: 'offboard', method: 'DELETE', path: () => `/v1/tenants/${a.slug}`, body: () => undefined },
+    { name: 'issue API key', method: 'POST', path: () => `/v1/tenants/${a.slug}/api-keys`, body: () => ({ name: 'x' }) },
+    { name: 'issue operator token', method: 'POST', path: () => '/v1/operator-tokens', body: () => ({ name: 'x', role: 'admin' }) },
+  ];
+
+  it.each(mutations.map((mutation) => [mutation.name, mutation] as const))('a viewer operator token cannot %s', async (_, mutation) => {
     const viewer = await stack.api<{ token: string }>('POST', '/v1/operator-tokens', { body: { name: 'viewer', role: 'viewer' } });
-    const answer = await stack.api(method, typeof path === 'string' ? path : path(), { token: viewer.body.token, body: body() });
+    const answer = await stack.api(mutation.method, mutation.path(), { token: viewer.body.token, body: mutation.body() });
     expect(answer.status).toBe(403);
     expect(answer.body.error).toBe('Forbidden');
   });
