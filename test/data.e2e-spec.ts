@@ -359,6 +359,13 @@ describe('Data API', () => {
     });
   });
 
+  it('reports rows stored and stats cache lookups on /metrics, without tenant labels', async () => {
+    const metrics = await (await fetch(`http://127.0.0.1:${stack.env.DATA_API_PORT}/metrics`)).text();
+    expect(metrics).toMatch(/data_rows_stored_total\{kind="measurements",path="sync"[^}]*\} [1-9]/);
+    expect(metrics).toMatch(/data_stats_cache_lookups_total\{result="hit"[^}]*\} [1-9]/);
+    expect(metrics).not.toContain(a.tenantId);
+  });
+
   describe('isolation', () => {
     it("refuses A's key on B's host, and a call without a key", async () => {
       const onB = new CallerConnection(stack.edgeUrl, b.host, a.key);

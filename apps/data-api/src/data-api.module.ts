@@ -2,14 +2,20 @@ import { Module } from '@nestjs/common';
 import { PlatformConfigModule } from '@platform/config';
 import { DataModule } from '@platform/data';
 import { DatabaseModule } from '@platform/database';
+import { HealthEndpointsModule } from '@platform/observability';
 import { TenantAuthModule } from '@platform/tenant-auth';
-import { HealthController } from './health.controller.js';
 import { IngestionsController } from './ingestions.controller.js';
 import { MeasurementsController } from './measurements.controller.js';
 import { RecordsController } from './records.controller.js';
 
 @Module({
-  imports: [PlatformConfigModule.forApp('data-api'), DatabaseModule, TenantAuthModule, DataModule],
-  controllers: [HealthController, MeasurementsController, RecordsController, IngestionsController],
+  imports: [
+    PlatformConfigModule.forApp('data-api'),
+    DatabaseModule,
+    HealthEndpointsModule,
+    TenantAuthModule,
+    DataModule,
+  ],
+  controllers: [MeasurementsController, RecordsController, IngestionsController],
 })
 export class DataApiModule {}

@@ -5,6 +5,7 @@ import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
 import type { TenantRef } from '@platform/database';
 import { DomainError, isDomainError } from '@platform/errors';
 import { DataTablesRepository } from './data-tables.repository.js';
+import { dataRowsStored } from './data.metrics.js';
 import { IngestionQueue } from './ingestion.queue.js';
 import { type IngestionOutcome, IngestionsRepository } from './ingestions.repository.js';
 import { parseMeasurement } from './measurement-row.js';
@@ -92,7 +93,9 @@ export class IngestionsService {
       });
       return batch;
     });
-    if (stored) await this.measurements.afterCommit(tenant, stored);
+    if (!stored) return;
+    dataRowsStored.inc({ kind: 'measurements', path: 'async' }, stored.accepted);
+    await this.measurements.afterCommit(tenant, stored);
   }
 
   /**

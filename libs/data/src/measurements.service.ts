@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
 import type { TenantClient, TenantRef } from '@platform/database';
-import { DomainError } from '@platform/errors';
+import { DomainError, isDomainError } from '@platform/errors';
 import { DataTablesRepository } from './data-tables.repository.js';
+import { dataBatchesRefused, dataRowsStored, statsCacheLookups } from './data.metrics.js';
 import { HourRollups } from './measurement-hours.js';
 import {
   type ListMeasurementsQuery,
@@ -42,7 +43,12 @@ export class MeasurementsService {
   ) {}
 
   async ingest(tenant: TenantRef, body: RequestBody): Promise<{ accepted: number }> {
-    return this.ingestItems(tenant, bodyItems(body, this.config.dataApi));
+    const answer = await this.ingestItems(tenant, bodyItems(body, this.config.dataApi)).catch((error: unknown) => {
+      if (isDomainError(error)) dataBatchesRefused.inc({ kind: 'measurements' });
+      throw error;
+    });
+    dataRowsStored.inc({ kind: 'measurements', path: 'sync' }, answer.accepted);
+    return answer;
   }
 
   /** All or nothing: rows are validated while they stream into COPY, and one bad row rolls the transaction back. */
@@ -83,6 +89,7 @@ export class MeasurementsService {
   async stats(tenant: TenantRef, query: StatsQuery): Promise<{ rows: StatsAnswerRow[]; cached: boolean }> {
     const queryKey = JSON.stringify([query.groupBy, query.bucket, query.from?.toISOString(), query.to?.toISOString()]);
     const cached = await this.cache.get(tenant, queryKey);
+    statsCacheLookups.inc({ result: cached ? 'hit' : 'miss' });
     if (cached) return { rows: JSON.parse(cached) as StatsAnswerRow[], cached: true };
     const version = await this.cache.version(tenant);
     const ranges = statsRangesOf(query.from, query.to);

@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
-import type { TenantRef } from '@platform/database';
-import { DomainError } from '@platform/errors';
+import type { TenantClient, TenantRef } from '@platform/database';
+import { DomainError, isDomainError } from '@platform/errors';
 import { DataTablesRepository } from './data-tables.repository.js';
+import { dataBatchesRefused, dataRowsStored } from './data.metrics.js';
 import { importRecords } from './record-import.js';
 import { type ListRecordsQuery, type RecordInput, parseRecordItem } from './record-row.js';
 import { RecordsRepository, type StoredRecord } from './records.repository.js';
@@ -25,7 +26,7 @@ export class RecordsService {
   ) {}
 
   async upsert(tenant: TenantRef, collection: string, body: RequestBody): Promise<{ upserted: number }> {
-    return { upserted: await this.store(tenant, collection, this.recordItems(body)) };
+    return { upserted: await this.store(tenant, collection, this.recordItems(body), 'sync') };
   }
 
   async import(
@@ -35,7 +36,9 @@ export class RecordsService {
     keyField: string | undefined,
   ): Promise<{ imported: number }> {
     const maxBytes = this.config.dataApi.maxImportBytes;
-    return { imported: await this.store(tenant, collection, importRecords(body.stream, { keyField, maxBytes })) };
+    return {
+      imported: await this.store(tenant, collection, importRecords(body.stream, { keyField, maxBytes }), 'import'),
+    };
   }
 
   async get(tenant: TenantRef, collection: string, key: string) {
@@ -59,27 +62,45 @@ export class RecordsService {
   }
 
   /** All or nothing: chunks are upserted as they arrive, inside one transaction that a bad record rolls back. */
-  private async store(tenant: TenantRef, collection: string, inputs: AsyncIterable<RecordInput>): Promise<number> {
-    return this.tables.run(tenant, async (client) => {
-      let count = 0;
-      let chunk = new Map<string, RecordInput>();
-      let bytes = 0;
-      const flush = async () => {
-        await this.records.upsert(client, collection, [...chunk.values()]);
-        chunk = new Map();
-        bytes = 0;
-      };
-      for await (const record of inputs) {
-        // A key repeated within one chunk would hit the same row twice in one INSERT; the last one wins, as it would across chunks.
-        chunk.delete(record.key);
-        chunk.set(record.key, record);
-        bytes += record.json.length;
-        count += 1;
-        if (chunk.size >= CHUNK_RECORDS || bytes >= CHUNK_BYTES) await flush();
-      }
-      await flush();
-      return count;
-    });
+  private async store(
+    tenant: TenantRef,
+    collection: string,
+    inputs: AsyncIterable<RecordInput>,
+    path: 'sync' | 'import',
+  ): Promise<number> {
+    const stored = await this.tables
+      .run(tenant, (client) => this.upsertAll(client, collection, inputs))
+      .catch((error: unknown) => {
+        if (isDomainError(error)) dataBatchesRefused.inc({ kind: 'records' });
+        throw error;
+      });
+    dataRowsStored.inc({ kind: 'records', path }, stored);
+    return stored;
+  }
+
+  private async upsertAll(
+    client: TenantClient,
+    collection: string,
+    inputs: AsyncIterable<RecordInput>,
+  ): Promise<number> {
+    let count = 0;
+    let chunk = new Map<string, RecordInput>();
+    let bytes = 0;
+    const flush = async () => {
+      await this.records.upsert(client, collection, [...chunk.values()]);
+      chunk = new Map();
+      bytes = 0;
+    };
+    for await (const record of inputs) {
+      // A key repeated within one chunk would hit the same row twice in one INSERT; the last one wins, as it would across chunks.
+      chunk.delete(record.key);
+      chunk.set(record.key, record);
+      bytes += record.json.length;
+      count += 1;
+      if (chunk.size >= CHUNK_RECORDS || bytes >= CHUNK_BYTES) await flush();
+    }
+    await flush();
+    return count;
   }
 
   private async *recordItems(body: RequestBody): AsyncGenerator<RecordInput> {
