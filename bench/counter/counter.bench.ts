@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -13,13 +14,15 @@ import { stopProcess, waitForHttp } from '../../scripts/platform-processes.js';
 import { Stack, uniqueSlug } from '../../test/support/stack.js';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WARMUP_SECONDS = 2;
 
 interface Target {
   name: string;
   url: string;
-  headers: Record<string, string>;
+  /** Built per run, so the direct runs always carry a fresh edge signature (valid 60 s). */
+  headers: () => Record<string, string>;
 }
 
 interface Figures {
@@ -35,7 +38,7 @@ async function load(target: Target, seconds: number): Promise<Figures> {
   const result = await autocannon({
     url: target.url,
     method: 'POST',
-    headers: target.headers,
+    headers: target.headers(),
     connections: CONNECTIONS,
     duration: seconds,
   });
@@ -49,9 +52,29 @@ async function load(target: Target, seconds: number): Promise<Figures> {
   };
 }
 
-async function measure(target: Target): Promise<Figures> {
-  await load(target, WARMUP_SECONDS);
-  return load(target, SECONDS);
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/**
+ * The three targets take turns, round after round, and each figure is the median of its rounds: on a
+ * shared 2-core machine, background load shifts between runs, and interleaving spreads it evenly.
+ */
+async function measure(targets: Target[]): Promise<Figures[]> {
+  for (const target of targets) await load(target, WARMUP_SECONDS);
+  const rounds: Figures[][] = targets.map(() => []);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [index, target] of targets.entries()) rounds[index]!.push(await load(target, SECONDS));
+  }
+  return rounds.map((runs, index) => ({
+    name: targets[index]!.name,
+    requestsPerSecond: median(runs.map((run) => run.requestsPerSecond)),
+    p50: median(runs.map((run) => run.p50)),
+    p99: median(runs.map((run) => run.p99)),
+    non2xx: runs.reduce((sum, run) => sum + run.non2xx, 0),
+    errors: runs.reduce((sum, run) => sum + run.errors, 0),
+  }));
 }
 
 async function freePort(): Promise<number> {
@@ -85,30 +108,29 @@ try {
     await stack.api<{ key: string }>('POST', `/v1/tenants/${slug}/api-keys`, { body: { name: 'bench' } })
   ).body;
   const authorization = `Bearer ${key}`;
-  // The edge signature is fresh for 60 s; every run here is shorter than that.
   const signed = () =>
     signEdgeContext(stack.env.EDGE_SIGNING_SECRET!, { tenantId: accepted.body.id, tenantSlug: slug });
 
-  const results: Figures[] = [];
-  results.push(await measure({ name: 'fastify hello-world', url: hello.url, headers: {} }));
-  results.push(
-    await measure({
+  const results = await measure([
+    { name: 'fastify hello-world', url: hello.url, headers: () => ({}) },
+    {
       name: 'counter direct',
       url: `http://127.0.0.1:${stack.env.COUNTER_PORT}/v1/counters/bench-direct/next`,
-      headers: { authorization, ...signed() },
-    }),
-  );
-  results.push(
-    await measure({
+      headers: () => ({ authorization, ...signed() }),
+    },
+    {
       name: 'counter via edge',
       url: `${stack.edgeUrl}/api/counter/v1/counters/bench-edge/next`,
-      headers: { authorization, host: `${slug}.localhost` },
-    }),
-  );
+      headers: () => ({ authorization, host: `${slug}.localhost` }),
+    },
+  ]);
 
   const [reference, direct, edge] = results as [Figures, Figures, Figures];
+  const loadAverage = loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ');
   console.log(
-    `counter benchmark: ${CONNECTIONS} connections, ${SECONDS} s each (after ${WARMUP_SECONDS} s warm-up), POST, 2 cores`,
+    `counter benchmark: ${CONNECTIONS} connections, POST, medians of ${ROUNDS} interleaved ${SECONDS} s rounds (after ${WARMUP_SECONDS} s warm-up), load average ${loadAverage}`,
   );
   for (const row of results) {
     console.log(
