@@ -25,10 +25,10 @@ export async function createHttpApp(module: Type<unknown>, options: HttpAppOptio
     reply.header('x-request-id', request.id);
   });
   const name = options.name ?? module.name;
-  startTracing(name, options.tracing ?? {});
+  const tracing = startTracing(name, options.tracing ?? {});
   metricsRegistry.setDefaultLabels({ app: name });
   const logger = createPinoLogger(name, options.logLevel ?? 'log');
-  instrumentHttp(adapter.getInstance(), logger);
+  instrumentHttp(adapter.getInstance(), logger, tracing);
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { logger: new PinoNestLogger(logger) });
   app.useGlobalFilters(new HttpExceptionFilter());
   app.enableShutdownHooks();

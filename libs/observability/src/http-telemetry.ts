@@ -11,27 +11,40 @@ const spans = new WeakMap<FastifyRequest, Span>();
  * by route template. Server errors are logged with request id, tenant and trace id; other requests
  * only at debug level, so the hot path stays cheap.
  */
-export function instrumentHttp(fastify: FastifyInstance, logger: Logger): void {
+export function instrumentHttp(fastify: FastifyInstance, logger: Logger, tracing: boolean): void {
   // The rest of the request runs inside the span's context, so spans made further down (queue,
-  // provisioning, Postgres) join the same trace.
-  fastify.addHook('onRequest', (request, _reply, done) => {
-    const parent = contextFromCarrier(request.headers);
-    const span = trace.getTracer('tenant-platform').startSpan(
-      `${request.method} ${request.routeOptions.url ?? 'unmatched'}`,
-      { kind: SpanKind.SERVER, attributes: { 'http.request.method': request.method, 'url.path': request.url.split('?')[0] } },
-      parent,
-    );
-    spans.set(request, span);
-    context.with(trace.setSpan(parent, span), done);
-  });
+  // provisioning, Postgres) join the same trace. Without tracing the hook is not there at all:
+  // the counter's hot path pays nothing for it.
+  if (tracing)
+    fastify.addHook('onRequest', (request, _reply, done) => {
+      const parent = contextFromCarrier(request.headers);
+      const span = trace
+        .getTracer('tenant-platform')
+        .startSpan(
+          `${request.method} ${request.routeOptions.url ?? 'unmatched'}`,
+          {
+            kind: SpanKind.SERVER,
+            attributes: { 'http.request.method': request.method, 'url.path': request.url.split('?')[0] },
+          },
+          parent,
+        );
+      spans.set(request, span);
+      context.with(trace.setSpan(parent, span), done);
+    });
 
   fastify.addHook('onResponse', async (request, reply) => {
-    const labels = { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) };
+    const labels = {
+      method: request.method,
+      route: request.routeOptions.url ?? 'unmatched',
+      status: String(reply.statusCode),
+    };
     httpRequests.inc(labels);
     httpRequestDuration.observe(labels, reply.elapsedTime / 1000);
     const span = spans.get(request);
     span?.setAttribute('http.response.status_code', reply.statusCode);
     span?.end();
+    const failed = reply.statusCode >= 500;
+    if (!failed && !logger.isLevelEnabled('debug')) return;
     const line = {
       reqId: request.id,
       method: request.method,
@@ -41,7 +54,7 @@ export function instrumentHttp(fastify: FastifyInstance, logger: Logger): void {
       host: request.headers.host,
       tenant: request.headers['x-platform-tenant-slug'],
     };
-    const log = () => (reply.statusCode >= 500 ? logger.error(line, 'request failed') : logger.debug(line, 'request'));
+    const log = () => (failed ? logger.error(line, 'request failed') : logger.debug(line, 'request'));
     if (span) context.with(trace.setSpan(context.active(), span), log);
     else log();
   });

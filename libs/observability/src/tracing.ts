@@ -15,14 +15,16 @@ let provider: NodeTracerProvider | undefined;
  * Registers a tracer for this process when an OTLP endpoint is configured. Without one, the
  * OpenTelemetry API stays a no-op, so the spans below cost next to nothing.
  */
-export function startTracing(app: string, settings: TracingSettings): void {
-  if (!settings.otlpEndpoint || provider) return;
+export function startTracing(app: string, settings: TracingSettings): boolean {
+  if (!settings.otlpEndpoint) return false;
+  if (provider) return true;
   const url = `${settings.otlpEndpoint.replace(/\/$/, '')}/v1/traces`;
   provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': settings.serviceName ? `${settings.serviceName}-${app}` : app }),
     spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url }), { scheduledDelayMillis: 500 })],
   });
   provider.register();
+  return true;
 }
 
 export async function stopTracing(): Promise<void> {
