@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
@@ -20,6 +20,8 @@ const MAX_REPORTED_ERRORS = 100;
  */
 @Injectable()
 export class IngestionsService {
+  private readonly logger = new Logger(IngestionsService.name);
+
   constructor(
     private readonly tables: DataTablesRepository,
     private readonly ingestions: IngestionsRepository,
@@ -36,22 +38,12 @@ export class IngestionsService {
     await this.tables.run(tenant, (client) =>
       this.ingestions.create(client, ingestionId, body.contentType ?? '', payload),
     );
-    try {
-      await this.queue.enqueue({ version: 1, tenantId: tenant.tenantId, tenantSlug: tenant.tenantSlug, ingestionId });
-    } catch (error) {
-      const reason = `Queue unavailable: ${(error as Error).message}`;
-      await this.tables.run(tenant, (client) =>
-        this.ingestions.finish(client, ingestionId, {
-          state: 'failed',
-          accepted: 0,
-          rejected: 0,
-          errors: [{ line: 0, reason }],
-        }),
+    // Redis being down does not lose the batch: it is committed, and the sweep queues it later.
+    await this.queue
+      .enqueue({ version: 1, tenantId: tenant.tenantId, tenantSlug: tenant.tenantSlug, ingestionId })
+      .catch((error: Error) =>
+        this.logger.warn(`Ingestion ${ingestionId} not queued yet (the sweep will): ${error.message}`),
       );
-      throw new DomainError('DependencyUnavailable', 'Could not queue the ingestion; nothing was stored', {
-        ingestionId,
-      });
-    }
     return { ingestionId };
   }
 
