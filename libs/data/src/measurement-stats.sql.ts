@@ -20,7 +20,8 @@ SELECT date_trunc($8::text, t, 'UTC') AS bucket${select},
        sum(count)::text AS count, sum(sum) AS sum, min(min) AS min, max(max) AS max
   FROM parts
  GROUP BY 1${select}
- ORDER BY 1${select}`;
+ ORDER BY 1${select}
+ LIMIT $9`;
 }
 
 export const STATS_SQL: Record<StatsGroupBy, string> = {

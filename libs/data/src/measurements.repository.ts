@@ -106,7 +106,13 @@ export class MeasurementsRepository {
     return result.rows;
   }
 
-  async stats(client: TenantClient, groupBy: StatsGroupBy, bucket: string, ranges: StatsRanges): Promise<StatsRow[]> {
+  async stats(
+    client: TenantClient,
+    groupBy: StatsGroupBy,
+    bucket: string,
+    ranges: StatsRanges,
+    limit: number,
+  ): Promise<StatsRow[]> {
     const result = await client.query<StatsRow>(STATS_SQL[groupBy], [
       ranges.hours !== null,
       ranges.hours?.from ?? null,
@@ -116,6 +122,7 @@ export class MeasurementsRepository {
       ranges.rawTail?.from ?? null,
       ranges.rawTail?.to ?? null,
       bucket,
+      limit,
     ]);
     return result.rows;
   }

@@ -28,6 +28,9 @@ export interface StatsAnswerRow {
   max: number;
 }
 
+// One answer is built in memory and cached in Redis whole, so it is bounded.
+export const MAX_STATS_ROWS = 50_000;
+
 export interface StoredBatch {
   accepted: number;
   rollups: HourRollups;
@@ -94,8 +97,17 @@ export class MeasurementsService {
     const version = await this.cache.version(tenant);
     const ranges = statsRangesOf(query.from, query.to);
     const rows = await this.tables.run(tenant, (client) =>
-      this.measurements.stats(client, query.groupBy, query.bucket, ranges),
+      this.measurements.stats(client, query.groupBy, query.bucket, ranges, MAX_STATS_ROWS + 1),
     );
+    if (rows.length > MAX_STATS_ROWS) {
+      throw new DomainError(
+        'ValidationFailed',
+        `Stats would exceed ${MAX_STATS_ROWS} rows: narrow from/to or use a coarser bucket`,
+        {
+          maxRows: MAX_STATS_ROWS,
+        },
+      );
+    }
     const answer = rows.map(({ bucket, source, metric, count, sum, min, max }) => ({
       bucket: bucket.toISOString(),
       ...(source === undefined ? {} : { source }),
