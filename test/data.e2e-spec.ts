@@ -399,6 +399,25 @@ describe('Data API', () => {
       expect((await callerA.request('/api/data/v1/measurements', { authorization: null })).status).toBe(401);
     });
 
+    it("accepts A's access token on A's host only, and refuses calls that skip the edge", async () => {
+      const token = await callerA.request<{ access_token: string }>('/api/auth/token', { method: 'POST' });
+      expect(token.status).toBe(200);
+      const stats = '/api/data/v1/measurements/stats?groupBy=source&bucket=day';
+      expect((await callerA.request(stats, { authorization: `Bearer ${token.body.access_token}` })).status).toBe(200);
+      expect((await callerB.request(stats, { authorization: `Bearer ${token.body.access_token}` })).status).toBe(403);
+      const direct = await fetch(
+        `http://127.0.0.1:${stack.env.DATA_API_PORT}/v1/measurements/stats?groupBy=source&bucket=day`,
+        {
+          headers: {
+            authorization: `Bearer ${a.key}`,
+            'x-platform-tenant-id': a.tenantId,
+            'x-platform-tenant-slug': a.slug,
+          },
+        },
+      );
+      expect(direct.status).toBe(401);
+    });
+
     it("never shows A's records or readings to B", async () => {
       await post(callerB, [{ source: 'b-only', metric: 'power_kw', ts: '2026-02-01T00:00:00Z', value: 1 }]);
       expect((await callerB.request('/api/data/v1/collections/ports/records/AEAJM')).status).toBe(404);
