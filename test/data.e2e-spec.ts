@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { CallerConnection, type TenantWithKey, onboardWithKey } from './counter.support.js';
 import {
   type ErrorBody,
@@ -309,6 +309,29 @@ describe('Data API', () => {
         body: { error: 'RecordNotFound' },
       });
       expect((await callerA.request(records('ports', '/AEDXB'), { method: 'DELETE' })).status).toBe(404);
+    });
+
+    it('cuts a page of large documents at about 4 MiB, and the cursor reaches every record once', async () => {
+      const big = Array.from({ length: 10 }, (_, index) => ({
+        key: `doc-${index}`,
+        data: { blob: randomBytes(675_000).toString('base64') },
+      }));
+      const put = await callerA.request(records('big-docs'), { method: 'PUT', headers: NDJSON, body: ndjson(big) });
+      expect(put).toEqual({ status: 200, body: { upserted: 10 } });
+      const seen: string[] = [];
+      let cursor: string | null = '';
+      let pages = 0;
+      while (cursor !== null) {
+        const page: Page<RecordView> = (
+          await callerA.request<Page<RecordView>>(records('big-docs', `?limit=100${cursor ? `&cursor=${cursor}` : ''}`))
+        ).body;
+        expect(page.items.length).toBeLessThan(10);
+        seen.push(...page.items.map((item) => item.key));
+        cursor = page.nextCursor;
+        pages += 1;
+      }
+      expect(seen).toEqual(big.map((doc) => doc.key));
+      expect(pages).toBeGreaterThan(1);
     });
 
     it('stores nothing from a record batch with one bad record', async () => {

@@ -30,20 +30,33 @@ export class RecordsRepository {
     return result.rows[0];
   }
 
-  /** Keys sort bytewise (COLLATE "C"), so a prefix is one contiguous index range. */
+  /**
+   * Keys sort bytewise (COLLATE "C"), so a prefix is one contiguous index range. A page also stops
+   * after the record that takes its stored data past `maxBytes`, so a page of large documents stays
+   * bounded; `full` says the page was cut by either limit.
+   */
   async list(
     client: TenantClient,
     collection: string,
-    options: { prefix?: string; after?: string; limit: number },
-  ): Promise<StoredRecord[]> {
-    const result = await client.query<StoredRecord>(
-      `SELECT key, data, updated_at FROM records
-       WHERE collection = $1 AND ($2::text IS NULL OR (key >= $2 AND starts_with(key, $2)))
-         AND ($3::text IS NULL OR key > $3)
-       ORDER BY key LIMIT $4`,
-      [collection, options.prefix ?? null, options.after ?? null, options.limit],
+    options: { prefix?: string; after?: string; limit: number; maxBytes: number },
+  ): Promise<{ records: StoredRecord[]; full: boolean }> {
+    const result = await client.query<StoredRecord & { before: string; running: string }>(
+      `SELECT key, data, updated_at, running - size AS before, running FROM (
+         SELECT key, data, updated_at, pg_column_size(data) AS size,
+                sum(pg_column_size(data)) OVER (ORDER BY key) AS running
+           FROM records
+          WHERE collection = $1 AND ($2::text IS NULL OR (key >= $2 AND starts_with(key, $2)))
+            AND ($3::text IS NULL OR key > $3)
+          ORDER BY key LIMIT $4
+       ) page
+       WHERE running - size < $5
+       ORDER BY key`,
+      [collection, options.prefix ?? null, options.after ?? null, options.limit, options.maxBytes],
     );
-    return result.rows;
+    const last = result.rows[result.rows.length - 1];
+    const full =
+      result.rows.length === options.limit || (last !== undefined && Number(last.running) >= options.maxBytes);
+    return { records: result.rows.map(({ key, data, updated_at }) => ({ key, data, updated_at })), full };
   }
 
   async delete(client: TenantClient, collection: string, key: string): Promise<boolean> {

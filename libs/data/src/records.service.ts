@@ -12,6 +12,8 @@ import { type RequestBody, bodyItems, invalidRow } from './request-body.js';
 // Records are upserted a chunk at a time; the whole request is still one transaction.
 const CHUNK_RECORDS = 2_000;
 const CHUNK_BYTES = 4 * 1024 * 1024;
+// A list page holds at most this much stored data (plus the one record that crosses it).
+const PAGE_DATA_BYTES = 4 * 1024 * 1024;
 
 function view(record: StoredRecord) {
   return { key: record.key, data: record.data, updatedAt: record.updated_at.toISOString() };
@@ -49,11 +51,16 @@ export class RecordsService {
 
   async list(tenant: TenantRef, collection: string, query: ListRecordsQuery) {
     const after = query.cursor === undefined ? undefined : Buffer.from(query.cursor, 'base64url').toString('utf8');
-    const rows = await this.tables.run(tenant, (client) =>
-      this.records.list(client, collection, { prefix: query.prefix, after, limit: query.limit }),
+    const page = await this.tables.run(tenant, (client) =>
+      this.records.list(client, collection, {
+        prefix: query.prefix,
+        after,
+        limit: query.limit,
+        maxBytes: PAGE_DATA_BYTES,
+      }),
     );
-    const last = rows.length === query.limit ? rows[rows.length - 1] : undefined;
-    return { items: rows.map(view), nextCursor: last ? Buffer.from(last.key).toString('base64url') : null };
+    const last = page.full ? page.records[page.records.length - 1] : undefined;
+    return { items: page.records.map(view), nextCursor: last ? Buffer.from(last.key).toString('base64url') : null };
   }
 
   async delete(tenant: TenantRef, collection: string, key: string): Promise<void> {
