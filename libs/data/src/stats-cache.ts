@@ -10,10 +10,14 @@ export interface CachedRange {
   toMs: number | null;
 }
 
+const MAX_CACHED_ANSWERS = 10_000;
+
 // Writes only if no ingestion bumped the tenant's version since the answer was computed, so a
-// query that read the old rows cannot cache them after the new ones were committed.
+// query that read the old rows cannot cache them after the new ones were committed; and only while
+// the tenant's index of cached ranges is under its cap (ingestion prunes it).
 const PUT_IF_CURRENT = `
 if (redis.call('GET', KEYS[1]) or '0') ~= ARGV[1] then return 0 end
+if redis.call('HLEN', KEYS[3]) >= tonumber(ARGV[6]) then return 0 end
 redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3])
 redis.call('HSET', KEYS[3], ARGV[4], ARGV[5])
 redis.call('EXPIRE', KEYS[3], ARGV[3])
@@ -48,7 +52,7 @@ export class StatsCache implements OnModuleDestroy {
 
   async put(tenant: TenantRef, queryKey: string, version: string, range: CachedRange, answer: string): Promise<void> {
     const keys = this.keys(tenant, queryKey);
-    const rangeText = `${range.fromMs ?? ''},${range.toMs ?? ''}`;
+    const rangeText = `${range.fromMs ?? ''},${range.toMs ?? ''},${Date.now() + this.ttlSeconds * 1000}`;
     await this.quietly(
       () =>
         this.redis.eval(
@@ -62,6 +66,7 @@ export class StatsCache implements OnModuleDestroy {
           this.ttlSeconds,
           keys.hash,
           rangeText,
+          MAX_CACHED_ANSWERS,
         ),
       null,
     );
@@ -74,7 +79,7 @@ export class StatsCache implements OnModuleDestroy {
       await this.redis.incr(keys.version);
       const ranges = await this.redis.hgetall(keys.ranges);
       const stale = Object.entries(ranges)
-        .filter(([, text]) => overlaps(text, fromMs, toMs))
+        .filter(([, text]) => overlaps(text, fromMs, toMs) || expired(text))
         .map(([hash]) => hash);
       if (!stale.length) return;
       await this.redis
@@ -103,6 +108,11 @@ export class StatsCache implements OnModuleDestroy {
       return fallback;
     }
   }
+}
+
+/** Index entries of answers Redis already expired are dropped too, so the index stays as small as the cache. */
+function expired(rangeText: string): boolean {
+  return Number(rangeText.split(',')[2] ?? 0) < Date.now();
 }
 
 /** A cached answer over [from, to) is stale when a reading landed inside it. */
