@@ -15,20 +15,28 @@ interface ComposeService {
 }
 
 const APPS = ['control-plane', 'provisioner', 'edge', 'counter', 'data-api'] as const;
-const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true }) as { services: Record<string, ComposeService> };
+const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true }) as {
+  services: Record<string, ComposeService>;
+};
 const interpolate = (value: string) =>
-  value.replace(/\$\{(\w+):\?[^}]*\}/g, (_, name: string) => (name === 'ADMIN_TOKEN' ? 'a'.repeat(32) : 's'.repeat(48)));
+  value.replace(/\$\{(\w+):\?[^}]*\}/g, (_, name: string) =>
+    name === 'ADMIN_TOKEN' ? 'a'.repeat(32) : 's'.repeat(48),
+  );
 
 describe('docker-compose.yml', () => {
   it('runs Postgres, Redis, the migration and every app', () => {
-    expect(Object.keys(compose.services)).toEqual(expect.arrayContaining(['postgres', 'redis', 'jaeger', 'migrate', ...APPS]));
+    expect(Object.keys(compose.services)).toEqual(
+      expect.arrayContaining(['postgres', 'redis', 'jaeger', 'migrate', ...APPS]),
+    );
   });
 
   it.each(APPS)('gives %s an environment the config schema accepts, after migrations', (app) => {
     const service = compose.services[app]!;
     expect(service.command).toEqual([app]);
     expect(service.depends_on?.migrate?.condition).toBe('service_completed_successfully');
-    const env = Object.fromEntries(Object.entries(service.environment ?? {}).map(([key, value]) => [key, interpolate(value)]));
+    const env = Object.fromEntries(
+      Object.entries(service.environment ?? {}).map(([key, value]) => [key, interpolate(value)]),
+    );
     expect(parseConfig(app, env).tracing.otlpEndpoint).toBe('http://jaeger:4318');
   });
 
@@ -55,20 +63,29 @@ describe('Dockerfile', () => {
 });
 
 describe('ops/prometheus/alerts.yml', () => {
-  const rules = (parse(readFileSync('ops/prometheus/alerts.yml', 'utf8')) as {
-    groups: { rules: { alert: string; expr: string; annotations: { runbook: string } }[] }[];
-  }).groups.flatMap((group) => group.rules);
+  const rules = (
+    parse(readFileSync('ops/prometheus/alerts.yml', 'utf8')) as {
+      groups: { rules: { alert: string; expr: string; annotations: { runbook: string } }[] }[];
+    }
+  ).groups.flatMap((group) => group.rules);
   const slo = readFileSync('docs/slo.md', 'utf8');
   const exported = [
-    'http_requests_total', 'http_request_duration_seconds', 'provisioning_jobs_total',
-    'provisioning_change_to_converged_seconds', 'provisioning_queue_oldest_waiting_seconds', 'up',
+    'http_requests_total',
+    'http_request_duration_seconds',
+    'provisioning_jobs_total',
+    'provisioning_change_to_converged_seconds',
+    'provisioning_queue_oldest_waiting_seconds',
+    'up',
   ];
 
-  it.each(rules.map((rule) => [rule.alert, rule] as const))('%s uses metrics we export and links a runbook section', (_, rule) => {
-    const metrics = [...rule.expr.matchAll(/([a-z_]+)(?:_bucket)?(?=[{[]|\s*[=><)])/g)].map((match) => match[1]!);
-    const ours = metrics.filter((name) => exported.some((metric) => name.startsWith(metric)));
-    expect(ours.length).toBeGreaterThan(0);
-    const anchor = rule.annotations.runbook.split('#')[1]!;
-    expect(slo.toLowerCase()).toContain(`### ${anchor.replaceAll('-', ' ')}`);
-  });
+  it.each(rules.map((rule) => [rule.alert, rule] as const))(
+    '%s uses metrics we export and links a runbook section',
+    (_, rule) => {
+      const metrics = [...rule.expr.matchAll(/([a-z_]+)(?:_bucket)?(?=[{[]|\s*[=><)])/g)].map((match) => match[1]!);
+      const ours = metrics.filter((name) => exported.some((metric) => name.startsWith(metric)));
+      expect(ours.length).toBeGreaterThan(0);
+      const anchor = rule.annotations.runbook.split('#')[1]!;
+      expect(slo.toLowerCase()).toContain(`### ${anchor.replaceAll('-', ' ')}`);
+    },
+  );
 });

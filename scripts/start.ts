@@ -59,7 +59,8 @@ await Promise.all([
   waitForHttp(`${controlPlane}/ready`),
   waitForHttp(`http://localhost:${config.edge.port}/health`, 30_000, { host: config.platform.domain }),
 ]);
-const tokenHint = process.env.ADMIN_TOKEN && !env.ADMIN_TOKEN ? 'the ADMIN_TOKEN you exported' : '$(cat var/admin-token)';
+const tokenHint =
+  process.env.ADMIN_TOKEN && !env.ADMIN_TOKEN ? 'the ADMIN_TOKEN you exported' : '$(cat var/admin-token)';
 console.log(`
 Platform is up.
   Admin API        ${controlPlane}/v1/tenants   (OpenAPI: ${controlPlane}/docs)

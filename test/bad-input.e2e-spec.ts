@@ -48,8 +48,12 @@ const LOGO_LIMIT_BYTES = 256 * 1024;
 const PLATFORM_DOMAIN = 'localhost';
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
-const PNG_START = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52]);
-const JPEG_START = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01]);
+const PNG_START = Buffer.from([
+  0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+]);
+const JPEG_START = Buffer.from([
+  0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01,
+]);
 
 const GRADIENT_SVG = svg(
   '<defs><linearGradient id="g">' +
@@ -122,7 +126,11 @@ const ONBOARDING_CASES: OnboardingCase[] = [
   refused('a PNG logo of 300 KiB', withPngLogo(pngOfSize(300 * 1024)), refusedLogo(/256 KiB/)),
   refused('a PNG logo with a JPEG signature', withPngLogo(JPEG_START), refusedLogo(/png/i)),
   refused('an SVG logo with <script>', withSvgLogo(svg('<script>alert(1)</script>')), refusedLogo(/<script>/)),
-  refused('an SVG logo with an onload handler', withSvgLogo(svg('<rect/>', ' onload="alert(1)"')), refusedLogo(/onload/)),
+  refused(
+    'an SVG logo with an onload handler',
+    withSvgLogo(svg('<rect/>', ' onload="alert(1)"')),
+    refusedLogo(/onload/),
+  ),
   refused(
     'an SVG logo with an external href',
     withSvgLogo(svg('<use href="http://evil.example/sprite.svg#a"/>')),
@@ -138,7 +146,11 @@ const ONBOARDING_CASES: OnboardingCase[] = [
     withSvgLogo(svg('<foreignObject><div>hi</div></foreignObject>')),
     refusedLogo(/<foreignObject>/),
   ),
-  refused('a logo that is not base64', tenantWithLogo('image/svg+xml', '<svg>not base64</svg>!'), refusedLogo(/base64/)),
+  refused(
+    'a logo that is not base64',
+    tenantWithLogo('image/svg+xml', '<svg>not base64</svg>!'),
+    refusedLogo(/base64/),
+  ),
   refusedOverride('an unknown top-level field', { plan: 'gold' }, invalid(/plan/)),
   refusedOverride(
     'an unknown field inside branding',
@@ -149,7 +161,12 @@ const ONBOARDING_CASES: OnboardingCase[] = [
   refusedOverride('the domains as a string', { domains: 'shop.example.com' }, invalid(/domains/)),
   (() => {
     const slug = uniqueSlug('array');
-    return { name: 'the slug as an array', slug, request: { body: { ...aTenant({ slug }), slug: [slug] } }, ...invalid(/slug/) };
+    return {
+      name: 'the slug as an array',
+      slug,
+      request: { body: { ...aTenant({ slug }), slug: [slug] } },
+      ...invalid(/slug/),
+    };
   })(),
   { name: 'an empty JSON object', slug: '', request: { body: {} }, ...invalid(/slug/) },
   { name: 'an empty body sent as JSON', slug: '', request: { rawBody: '', headers: JSON_HEADERS }, ...invalid() },
@@ -158,7 +175,11 @@ const ONBOARDING_CASES: OnboardingCase[] = [
     status: 413,
     error: 'PayloadTooLarge',
   }),
-  refusedOverride('a custom domain inside the platform domain', { domains: [`x.${PLATFORM_DOMAIN}`] }, invalid(/x\.localhost/)),
+  refusedOverride(
+    'a custom domain inside the platform domain',
+    { domains: [`x.${PLATFORM_DOMAIN}`] },
+    invalid(/x\.localhost/),
+  ),
   refusedOverride(
     'a custom domain inside the platform domain, in capitals with a trailing dot',
     { domains: [`SHOP.${PLATFORM_DOMAIN.toUpperCase()}.`] },
@@ -188,7 +209,11 @@ const PATCH_CASES: PatchCase[] = [
     request: { body: { domains: [`x.${PLATFORM_DOMAIN}`] } },
     ...invalid(/x\.localhost/),
   },
-  { name: 'a request without Authorization', request: { body: { displayName: 'Renamed' }, token: null }, ...unauthenticated },
+  {
+    name: 'a request without Authorization',
+    request: { body: { displayName: 'Renamed' }, token: null },
+    ...unauthenticated,
+  },
 ];
 
 describe('Bad input to the admin API is refused and stores nothing', () => {

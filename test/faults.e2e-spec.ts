@@ -113,7 +113,9 @@ describe('The platform under dependency faults', () => {
 
       expect(errorTimes.length).toBeGreaterThan(0);
       // A request in flight when the process came back may still fail: one second of grace.
-      const outsideOutages = errorTimes.filter((time) => !outages.some(([down, up]) => time >= down && time <= up + 1_000));
+      const outsideOutages = errorTimes.filter(
+        (time) => !outages.some(([down, up]) => time >= down && time <= up + 1_000),
+      );
       expect(outsideOutages).toEqual([]);
       expect(problemsIn(values)).toEqual({ duplicates: [], nonIncreasing: 0 });
     } finally {

@@ -7,7 +7,21 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 1500);
 /** Values that are almost right are the ones that find bugs: near-miss slugs, colours, types. */
 const nearMiss = fc.oneof(
   fc.string({ maxLength: 50 }),
-  fc.constantFrom('acme', 'a', 'www', 'A-b', 'a--b', '-a', '#fff', '#12345g', 'image/png', 'image/gif', '', ' ', '__proto__'),
+  fc.constantFrom(
+    'acme',
+    'a',
+    'www',
+    'A-b',
+    'a--b',
+    '-a',
+    '#fff',
+    '#12345g',
+    'image/png',
+    'image/gif',
+    '',
+    ' ',
+    '__proto__',
+  ),
   fc.integer(),
   fc.double(),
   fc.boolean(),
@@ -27,7 +41,10 @@ const tenantBody = fc.record(
         {
           primaryColor: fc.oneof(nearMiss, fc.stringMatching(/^#[0-9a-f]{6}$/)),
           accentColor: nearMiss,
-          logo: fc.oneof(nearMiss, fc.record({ contentType: nearMiss, base64: fc.oneof(nearMiss, fc.base64String({ maxLength: 64 })) })),
+          logo: fc.oneof(
+            nearMiss,
+            fc.record({ contentType: nearMiss, base64: fc.oneof(nearMiss, fc.base64String({ maxLength: 64 })) }),
+          ),
         },
         { requiredKeys: [] },
       ),
@@ -41,7 +58,16 @@ const tenantBody = fc.record(
 const rawBody = fc.oneof(
   tenantBody.map((body) => JSON.stringify(body)),
   fc.string({ maxLength: 200 }),
-  fc.constantFrom('{', '[]', 'null', '"x"', '{"slug":', '\u0000', '{"__proto__":{"x":1}}', '{"constructor":{"prototype":{}}}'),
+  fc.constantFrom(
+    '{',
+    '[]',
+    'null',
+    '"x"',
+    '{"slug":',
+    '\u0000',
+    '{"__proto__":{"x":1}}',
+    '{"constructor":{"prototype":{}}}',
+  ),
 );
 
 describe('Fuzzing the admin API', () => {
@@ -60,11 +86,13 @@ describe('Fuzzing the admin API', () => {
     const request = fc.oneof(
       rawBody.map((body) => ({ method: 'POST', path: '/v1/tenants', body })),
       rawBody.map((body) => ({ method: 'PATCH', path: `/v1/tenants/${target}`, body })),
-      fc.tuple(fc.constantFrom('GET', 'DELETE', 'POST', 'PUT'), fc.webPath(), fc.webQueryParameters()).map(([method, path, query]) => ({
-        method,
-        path: `/v1/tenants${path}?${query}`.replace(/\/+$/, ''),
-        body: undefined,
-      })),
+      fc
+        .tuple(fc.constantFrom('GET', 'DELETE', 'POST', 'PUT'), fc.webPath(), fc.webQueryParameters())
+        .map(([method, path, query]) => ({
+          method,
+          path: `/v1/tenants${path}?${query}`.replace(/\/+$/, ''),
+          body: undefined,
+        })),
       fc.tuple(fc.webQueryParameters(), fc.string({ maxLength: 20 })).map(([query, cursor]) => ({
         method: 'GET',
         path: `/v1/tenants?${query}&cursor=${encodeURIComponent(cursor)}`,

@@ -19,13 +19,37 @@ const TENANT_ENDPOINTS: Endpoint[] = [
   { family: 'counter next', method: 'POST', path: '/api/counter/v1/counters/orders/next' },
   { family: 'counter read', method: 'GET', path: '/api/counter/v1/counters/orders' },
   { family: 'counter list', method: 'GET', path: '/api/counter/v1/counters' },
-  { family: 'counter create', method: 'PUT', path: '/api/counter/v1/counters/fresh', body: '{}', contentType: 'application/json' },
-  { family: 'records upsert', method: 'PUT', path: '/api/data/v1/collections/ports/records', body: '[{"key":"a","data":{}}]', contentType: 'application/json' },
+  {
+    family: 'counter create',
+    method: 'PUT',
+    path: '/api/counter/v1/counters/fresh',
+    body: '{}',
+    contentType: 'application/json',
+  },
+  {
+    family: 'records upsert',
+    method: 'PUT',
+    path: '/api/data/v1/collections/ports/records',
+    body: '[{"key":"a","data":{}}]',
+    contentType: 'application/json',
+  },
   { family: 'records read', method: 'GET', path: '/api/data/v1/collections/ports/records/a' },
   { family: 'records list', method: 'GET', path: '/api/data/v1/collections/ports/records' },
   { family: 'records delete', method: 'DELETE', path: '/api/data/v1/collections/ports/records/a' },
-  { family: 'records import', method: 'POST', path: '/api/data/v1/collections/ports/import', body: '{"x":{}}', contentType: 'application/json' },
-  { family: 'measurements ingest', method: 'POST', path: '/api/data/v1/measurements', body: MEASUREMENT, contentType: 'application/json' },
+  {
+    family: 'records import',
+    method: 'POST',
+    path: '/api/data/v1/collections/ports/import',
+    body: '{"x":{}}',
+    contentType: 'application/json',
+  },
+  {
+    family: 'measurements ingest',
+    method: 'POST',
+    path: '/api/data/v1/measurements',
+    body: MEASUREMENT,
+    contentType: 'application/json',
+  },
   { family: 'measurements query', method: 'GET', path: '/api/data/v1/measurements' },
   { family: 'measurements stats', method: 'GET', path: '/api/data/v1/measurements/stats?groupBy=source&bucket=day' },
   { family: 'ingestion status', method: 'GET', path: '/api/data/v1/ingestions/00000000-0000-4000-8000-000000000000' },
@@ -43,7 +67,9 @@ describe('Tenant isolation matrix: every endpoint family refuses every wrong cre
     const connection = new CallerConnection(stack.edgeUrl, b.host, b.key);
     const token = await connection.request<{ access_token: string }>('/api/auth/token', { method: 'POST' });
     await connection.close();
-    const revoked = await stack.api<{ id: string; key: string }>('POST', `/v1/tenants/${a.slug}/api-keys`, { body: { name: 'revoked' } });
+    const revoked = await stack.api<{ id: string; key: string }>('POST', `/v1/tenants/${a.slug}/api-keys`, {
+      body: { name: 'revoked' },
+    });
     expect((await stack.api('DELETE', `/v1/tenants/${a.slug}/api-keys/${revoked.body.id}`)).status).toBe(204);
     const now = Math.floor(Date.now() / 1000);
     const expired = await new SignJWT({ tenant_id: a.tenantId, scopes: ['counter', 'data'] })
@@ -66,7 +92,9 @@ describe('Tenant isolation matrix: every endpoint family refuses every wrong cre
   afterAll(() => stack.stop());
 
   const cases = TENANT_ENDPOINTS.flatMap((endpoint) =>
-    ['no credential', "other tenant's key", "other tenant's JWT", 'revoked key', 'expired JWT'].map((credential) => [endpoint.family, credential, endpoint] as const),
+    ['no credential', "other tenant's key", "other tenant's JWT", 'revoked key', 'expired JWT'].map(
+      (credential) => [endpoint.family, credential, endpoint] as const,
+    ),
   );
 
   it.each(cases)('%s on tenant A with %s → refused', async (_, credential, endpoint) => {
@@ -111,14 +139,32 @@ describe('Tenant isolation matrix: every endpoint family refuses every wrong cre
     { name: 'update', method: 'PATCH', path: () => `/v1/tenants/${a.slug}`, body: () => ({ displayName: 'x' }) },
     { name: 'suspend', method: 'POST', path: () => `/v1/tenants/${a.slug}/suspend`, body: () => undefined },
     { name: 'offboard', method: 'DELETE', path: () => `/v1/tenants/${a.slug}`, body: () => undefined },
-    { name: 'issue API key', method: 'POST', path: () => `/v1/tenants/${a.slug}/api-keys`, body: () => ({ name: 'x' }) },
-    { name: 'issue operator token', method: 'POST', path: () => '/v1/operator-tokens', body: () => ({ name: 'x', role: 'admin' }) },
+    {
+      name: 'issue API key',
+      method: 'POST',
+      path: () => `/v1/tenants/${a.slug}/api-keys`,
+      body: () => ({ name: 'x' }),
+    },
+    {
+      name: 'issue operator token',
+      method: 'POST',
+      path: () => '/v1/operator-tokens',
+      body: () => ({ name: 'x', role: 'admin' }),
+    },
   ];
 
-  it.each(mutations.map((mutation) => [mutation.name, mutation] as const))('a viewer operator token cannot %s', async (_, mutation) => {
-    const viewer = await stack.api<{ token: string }>('POST', '/v1/operator-tokens', { body: { name: 'viewer', role: 'viewer' } });
-    const answer = await stack.api(mutation.method, mutation.path(), { token: viewer.body.token, body: mutation.body() });
-    expect(answer.status).toBe(403);
-    expect(answer.body.error).toBe('Forbidden');
-  });
+  it.each(mutations.map((mutation) => [mutation.name, mutation] as const))(
+    'a viewer operator token cannot %s',
+    async (_, mutation) => {
+      const viewer = await stack.api<{ token: string }>('POST', '/v1/operator-tokens', {
+        body: { name: 'viewer', role: 'viewer' },
+      });
+      const answer = await stack.api(mutation.method, mutation.path(), {
+        token: viewer.body.token,
+        body: mutation.body(),
+      });
+      expect(answer.status).toBe(403);
+      expect(answer.body.error).toBe('Forbidden');
+    },
+  );
 });

@@ -35,16 +35,42 @@ describe('Operating the platform: metrics, request ids and JSON logs', () => {
     await stack.api('GET', '/v1/tenants/does-not-exist');
 
     const controlPlane = await scrape(`${stack.controlPlaneUrl}/metrics`);
-    expect(valueOf(controlPlane, 'http_requests_total', { method: 'POST', route: '/v1/tenants', status: '202', app: 'control-plane' })).toBeGreaterThan(0);
-    expect(valueOf(controlPlane, 'http_requests_total', { method: 'GET', route: '/v1/tenants/:ref', status: '404', app: 'control-plane' })).toBeGreaterThan(0);
+    expect(
+      valueOf(controlPlane, 'http_requests_total', {
+        method: 'POST',
+        route: '/v1/tenants',
+        status: '202',
+        app: 'control-plane',
+      }),
+    ).toBeGreaterThan(0);
+    expect(
+      valueOf(controlPlane, 'http_requests_total', {
+        method: 'GET',
+        route: '/v1/tenants/:ref',
+        status: '404',
+        app: 'control-plane',
+      }),
+    ).toBeGreaterThan(0);
     expect(controlPlane).not.toContain(slug);
 
     const provisioner = await scrape(`http://127.0.0.1:${stack.env.PROVISIONER_PORT}/metrics`);
-    expect(valueOf(provisioner, 'provisioning_jobs_total', { kind: 'provision', outcome: 'converged', app: 'provisioner' })).toBeGreaterThan(0);
-    expect(valueOf(provisioner, 'provisioning_job_duration_seconds_count', { kind: 'provision', outcome: 'converged', app: 'provisioner' })).toBeGreaterThan(0);
+    expect(
+      valueOf(provisioner, 'provisioning_jobs_total', { kind: 'provision', outcome: 'converged', app: 'provisioner' }),
+    ).toBeGreaterThan(0);
+    expect(
+      valueOf(provisioner, 'provisioning_job_duration_seconds_count', {
+        kind: 'provision',
+        outcome: 'converged',
+        app: 'provisioner',
+      }),
+    ).toBeGreaterThan(0);
     expect(valueOf(provisioner, 'tenants', { phase: 'Ready', app: 'provisioner' })).toBeGreaterThan(0);
-    expect(valueOf(provisioner, 'provisioning_change_to_converged_seconds_count', { kind: 'provision', app: 'provisioner' })).toBeGreaterThan(0);
-    expect(valueOf(provisioner, 'provisioning_queue_oldest_waiting_seconds', { app: 'provisioner' })).toBeGreaterThanOrEqual(0);
+    expect(
+      valueOf(provisioner, 'provisioning_change_to_converged_seconds_count', { kind: 'provision', app: 'provisioner' }),
+    ).toBeGreaterThan(0);
+    expect(
+      valueOf(provisioner, 'provisioning_queue_oldest_waiting_seconds', { app: 'provisioner' }),
+    ).toBeGreaterThanOrEqual(0);
   });
 
   it('serves edge metrics on the apex host only, never on a tenant hostname', async () => {

@@ -20,8 +20,14 @@ describe('Onboarding a tenant end to end (local target)', () => {
     expect(accepted.body.url).toBe(`http://${slug}.localhost:${stack.env.EDGE_PORT}/`);
 
     const ready = await stack.waitForReady(slug);
-    expect(ready.status.conditions.map((condition: { type: string; status: string }) => [condition.type, condition.status]))
-      .toEqual([['Provisioned', 'True'], ['DnsReady', 'True'], ['WorkloadsReady', 'True'], ['Ready', 'True']]);
+    expect(
+      ready.status.conditions.map((condition: { type: string; status: string }) => [condition.type, condition.status]),
+    ).toEqual([
+      ['Provisioned', 'True'],
+      ['DnsReady', 'True'],
+      ['WorkloadsReady', 'True'],
+      ['Ready', 'True'],
+    ]);
 
     const page = await stack.edge(`${slug}.localhost`);
     expect(page.status).toBe(200);
@@ -36,7 +42,9 @@ describe('Onboarding a tenant end to end (local target)', () => {
     expect(theme.text).toContain('#112233');
     expect(theme.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     const etag = theme.headers.get('etag')!;
-    expect((await stack.edge(`${slug}.localhost`, themePath!, { headers: { 'if-none-match': etag } })).status).toBe(304);
+    expect((await stack.edge(`${slug}.localhost`, themePath!, { headers: { 'if-none-match': etag } })).status).toBe(
+      304,
+    );
 
     const schema = await stack.pg<{ owner: string }>(
       `SELECT pg_get_userbyid(nspowner) AS owner FROM pg_namespace WHERE nspname = $1`,
@@ -70,7 +78,9 @@ describe('Onboarding a tenant end to end (local target)', () => {
     const before = await stack.edge(`${slug}.localhost`);
     const oldTheme = /href="(\/assets\/theme-[0-9a-f]{16}\.css)"/.exec(before.text)![1]!;
 
-    const patched = await stack.api('PATCH', `/v1/tenants/${slug}`, { body: { branding: { primaryColor: '#00bb00' } } });
+    const patched = await stack.api('PATCH', `/v1/tenants/${slug}`, {
+      body: { branding: { primaryColor: '#00bb00' } },
+    });
     expect(patched.status).toBe(202);
     expect(patched.body.generation).toBe(2);
     await stack.waitForReady(slug);
@@ -121,7 +131,10 @@ describe('Onboarding a tenant end to end (local target)', () => {
     expect(page.status).toBe(404);
 
     const audit = await stack.api('GET', `/v1/audit-events?targetId=${created.body.id}`);
-    expect(audit.body.items.map((event: { action: string }) => event.action)).toEqual(['tenant.delete', 'tenant.create']);
+    expect(audit.body.items.map((event: { action: string }) => event.action)).toEqual([
+      'tenant.delete',
+      'tenant.create',
+    ]);
     expect((await stack.api('PATCH', `/v1/tenants/${slug}`, { body: { displayName: 'x' } })).status).toBe(409);
   });
 
@@ -147,8 +160,14 @@ describe('Onboarding a tenant end to end (local target)', () => {
   it('replays an idempotent POST and refuses the same key with another body', async () => {
     const slug = uniqueSlug('idem');
     const key = `key-${slug}`;
-    const first = await stack.api('POST', '/v1/tenants', { body: aTenant({ slug }), headers: { 'idempotency-key': key } });
-    const again = await stack.api('POST', '/v1/tenants', { body: aTenant({ slug }), headers: { 'idempotency-key': key } });
+    const first = await stack.api('POST', '/v1/tenants', {
+      body: aTenant({ slug }),
+      headers: { 'idempotency-key': key },
+    });
+    const again = await stack.api('POST', '/v1/tenants', {
+      body: aTenant({ slug }),
+      headers: { 'idempotency-key': key },
+    });
     expect(first.status).toBe(202);
     expect(again.status).toBe(202);
     expect(again.body).toEqual(first.body);
@@ -180,11 +199,16 @@ describe('Onboarding a tenant end to end (local target)', () => {
     const refused = await stack.api('POST', '/v1/tenants', { token: viewer, body: aTenant({ slug: uniqueSlug() }) });
     expect(refused.status).toBe(403);
     expect(refused.body.error).toBe('Forbidden');
-    expect((await stack.api('POST', '/v1/operator-tokens', { token: viewer, body: { name: 'x', role: 'admin' } })).status).toBe(403);
+    expect(
+      (await stack.api('POST', '/v1/operator-tokens', { token: viewer, body: { name: 'x', role: 'admin' } })).status,
+    ).toBe(403);
 
     const audit = await stack.api('GET', '/v1/audit-events?limit=5');
     const tokenEvent = audit.body.items.find((event: { action: string }) => event.action === 'operator-token.create');
-    expect(tokenEvent).toMatchObject({ actor: { name: 'bootstrap-admin' }, target: { type: 'operator-token', id: issued.body.id } });
+    expect(tokenEvent).toMatchObject({
+      actor: { name: 'bootstrap-admin' },
+      target: { type: 'operator-token', id: issued.body.id },
+    });
     expect(tokenEvent.requestId).toEqual(expect.any(String));
     expect(JSON.stringify(audit.body)).not.toContain(viewer);
   });
@@ -199,7 +223,9 @@ describe('Onboarding a tenant end to end (local target)', () => {
     const listed = await stack.api('GET', `/v1/tenants/${slug}/api-keys`);
     expect(listed.body.items).toHaveLength(1);
     expect(JSON.stringify(listed.body)).not.toContain(issued.body.key);
-    const stored = await stack.pg<{ keyHash: string }>(`SELECT "keyHash" FROM "ApiKey" WHERE id = $1`, [issued.body.id]);
+    const stored = await stack.pg<{ keyHash: string }>(`SELECT "keyHash" FROM "ApiKey" WHERE id = $1`, [
+      issued.body.id,
+    ]);
     expect(stored[0]!.keyHash).not.toContain(issued.body.key);
 
     expect((await stack.api('DELETE', `/v1/tenants/${slug}/api-keys/${issued.body.id}`)).status).toBe(204);
@@ -223,7 +249,9 @@ describe('Onboarding a tenant end to end (local target)', () => {
     } while (cursor);
     slugs.forEach((slug) => expect(seen).toContain(slug));
     const deleted = await stack.api('GET', '/v1/tenants?phase=Deleted&limit=200');
-    expect(deleted.body.items.every((tenant: { status: { phase: string } }) => tenant.status.phase === 'Deleted')).toBe(true);
+    expect(deleted.body.items.every((tenant: { status: { phase: string } }) => tenant.status.phase === 'Deleted')).toBe(
+      true,
+    );
   });
 
   it('passes the resolved tenant to workloads in a way callers cannot forge', async () => {
@@ -235,7 +263,10 @@ describe('Onboarding a tenant end to end (local target)', () => {
     });
     // The edge's own signature is accepted (the forged slug was dropped); only the caller's credential is missing.
     expect(viaEdge.status).toBe(401);
-    expect(JSON.parse(viaEdge.text)).toMatchObject({ error: 'Unauthenticated', message: expect.stringContaining('Authorization') });
+    expect(JSON.parse(viaEdge.text)).toMatchObject({
+      error: 'Unauthenticated',
+      message: expect.stringContaining('Authorization'),
+    });
 
     const direct = await fetch(`http://127.0.0.1:${stack.env.COUNTER_PORT}/v1/counters`, {
       headers: { 'x-platform-tenant-id': 'forged', 'x-platform-tenant-slug': slug, 'x-platform-signature': 'x' },
@@ -247,8 +278,12 @@ describe('Onboarding a tenant end to end (local target)', () => {
   it('documents the API, answers probes, and guards the queue dashboard', async () => {
     const docs = await stack.api('GET', '/docs/openapi.json', { token: null });
     expect(docs.status).toBe(200);
-    expect(Object.keys(docs.body.paths)).toEqual(expect.arrayContaining(['/v1/tenants', '/v1/tenants/{ref}', '/v1/jobs/{id}']));
-    expect(docs.body.paths['/v1/tenants'].post.requestBody.content['application/json'].schema.properties.slug).toBeDefined();
+    expect(Object.keys(docs.body.paths)).toEqual(
+      expect.arrayContaining(['/v1/tenants', '/v1/tenants/{ref}', '/v1/jobs/{id}']),
+    );
+    expect(
+      docs.body.paths['/v1/tenants'].post.requestBody.content['application/json'].schema.properties.slug,
+    ).toBeDefined();
 
     expect((await stack.api('GET', '/health', { token: null })).status).toBe(200);
     expect((await stack.api('GET', '/ready', { token: null })).body).toEqual({
@@ -260,7 +295,9 @@ describe('Onboarding a tenant end to end (local target)', () => {
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get('www-authenticate')).toContain('Basic');
     const basic = Buffer.from(`me:${stack.adminToken}`).toString('base64');
-    const dashboard = await fetch(`${stack.controlPlaneUrl}/admin/queues`, { headers: { authorization: `Basic ${basic}` } });
+    const dashboard = await fetch(`${stack.controlPlaneUrl}/admin/queues`, {
+      headers: { authorization: `Basic ${basic}` },
+    });
     expect(dashboard.status).toBe(200);
     expect(await dashboard.text()).toContain('<html');
     const queues = await fetch(`${stack.controlPlaneUrl}/admin/queues/api/queues`, {

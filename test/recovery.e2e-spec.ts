@@ -14,7 +14,9 @@ describe('Provisioning recovers from crashes and lost jobs', () => {
 
   async function onboard(count: number, prefix: string): Promise<string[]> {
     const slugs = Array.from({ length: count }, () => uniqueSlug(prefix));
-    const answers = await Promise.all(slugs.map((slug) => stack.api('POST', '/v1/tenants', { body: aTenant({ slug }) })));
+    const answers = await Promise.all(
+      slugs.map((slug) => stack.api('POST', '/v1/tenants', { body: aTenant({ slug }) })),
+    );
     answers.forEach((answer) => expect(answer.status).toBe(202));
     return slugs;
   }

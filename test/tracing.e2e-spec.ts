@@ -25,10 +25,13 @@ async function startCollector(port: number): Promise<{ server: Server; spans: Re
     request.on('end', () => {
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as OtlpExport;
       for (const resource of body.resourceSpans) {
-        const service = resource.resource.attributes.find((attribute) => attribute.key === 'service.name')?.value.stringValue ?? '';
+        const service =
+          resource.resource.attributes.find((attribute) => attribute.key === 'service.name')?.value.stringValue ?? '';
         for (const scope of resource.scopeSpans) {
           for (const span of scope.spans) {
-            const traceId = /^[0-9a-f]{32}$/.test(span.traceId) ? span.traceId : Buffer.from(span.traceId, 'base64').toString('hex');
+            const traceId = /^[0-9a-f]{32}$/.test(span.traceId)
+              ? span.traceId
+              : Buffer.from(span.traceId, 'base64').toString('hex');
             spans.push({ service, name: span.name, traceId });
           }
         }
@@ -64,7 +67,8 @@ describe('Tracing an onboarding across apps (OTLP)', () => {
         'provisioner: assets.write',
         'provisioner: postgres: schema, role and routes',
       ];
-      const names = () => collector.spans.filter((span) => span.traceId === traceId).map((span) => `${span.service}: ${span.name}`);
+      const names = () =>
+        collector.spans.filter((span) => span.traceId === traceId).map((span) => `${span.service}: ${span.name}`);
       const deadline = Date.now() + 10_000;
       while (!expected.every((name) => names().includes(name)) && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 200));

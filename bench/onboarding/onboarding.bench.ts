@@ -62,10 +62,14 @@ try {
 
   console.log(`onboarding benchmark: ${TENANTS} tenants, concurrently, local target, 2 cores`);
   console.log(`  all Ready after            ${(allReadyMs / 1000).toFixed(2)} s   (target < 30 s)`);
-  console.log(`  accept→Ready p50 / p95     ${percentile(acceptToReady, 50).toFixed(0)} ms / ${percentile(acceptToReady, 95).toFixed(0)} ms`);
+  console.log(
+    `  accept→Ready p50 / p95     ${percentile(acceptToReady, 50).toFixed(0)} ms / ${percentile(acceptToReady, 95).toFixed(0)} ms`,
+  );
   console.log(`  POST /v1/tenants p99       ${percentile(posts, 99).toFixed(1)} ms`);
   console.log(`  admin API p99 idle (ref)   ${idleP99.toFixed(1)} ms   (${idle.length} GETs)`);
-  console.log(`  admin API p99 under load   ${loadedP99.toFixed(1)} ms   (${loaded.length} GETs + ${posts.length} POSTs)`);
+  console.log(
+    `  admin API p99 under load   ${loadedP99.toFixed(1)} ms   (${loaded.length} GETs + ${posts.length} POSTs)`,
+  );
   console.log(`  ratio under load / idle    ${(loadedP99 / idleP99).toFixed(2)}x`);
 } finally {
   await stack.stop();

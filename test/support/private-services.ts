@@ -25,7 +25,15 @@ export class PrivatePostgres {
   static async start(port: number): Promise<PrivatePostgres> {
     const dir = mkdtempSync(join(tmpdir(), 'platform-pg-'));
     if (process.getuid?.() === 0) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString().trim()), 0);
-    const [command, args] = asPostgresUser(`${PG_BIN}/initdb`, ['-D', join(dir, 'data'), '-A', 'trust', '-U', 'postgres', '--no-sync']);
+    const [command, args] = asPostgresUser(`${PG_BIN}/initdb`, [
+      '-D',
+      join(dir, 'data'),
+      '-A',
+      'trust',
+      '-U',
+      'postgres',
+      '--no-sync',
+    ]);
     execFileSync(command, args, { stdio: 'ignore' });
     const server = new PrivatePostgres(port, dir);
     await server.up();
@@ -59,7 +67,13 @@ export class PrivatePostgres {
   }
 
   private pgCtl(args: string[]): void {
-    const [command, full] = asPostgresUser(`${PG_BIN}/pg_ctl`, ['-D', join(this.dir, 'data'), '-l', join(this.dir, 'log'), ...args]);
+    const [command, full] = asPostgresUser(`${PG_BIN}/pg_ctl`, [
+      '-D',
+      join(this.dir, 'data'),
+      '-l',
+      join(this.dir, 'log'),
+      ...args,
+    ]);
     execFileSync(command, full, { stdio: 'ignore' });
   }
 }
@@ -75,9 +89,13 @@ export class PrivateRedis {
   }
 
   async up(): Promise<void> {
-    this.process = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      stdio: 'ignore',
-    });
+    this.process = spawn(
+      'redis-server',
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      {
+        stdio: 'ignore',
+      },
+    );
     await waitUntil(async () => {
       const client = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
       try {

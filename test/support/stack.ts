@@ -34,7 +34,10 @@ export class Stack {
     readonly assetDir: string,
   ) {}
 
-  static async start(apps: PlatformApp[] = ['control-plane', 'provisioner', 'edge'], extraEnv: Record<string, string> = {}) {
+  static async start(
+    apps: PlatformApp[] = ['control-plane', 'provisioner', 'edge'],
+    extraEnv: Record<string, string> = {},
+  ) {
     const databaseName = newTestDatabaseName();
     const assetDir = await mkdtemp(join(tmpdir(), 'platform-assets-'));
     const [controlPlane, edge, counter, dataApi, provisioner] = await freePorts(5);
@@ -86,9 +89,11 @@ export class Stack {
   async startApp(app: PlatformApp): Promise<void> {
     const child = spawnApp(app, { env: this.env, onLine: (name, line) => this.logs.push(`[${name}] ${line}`) });
     this.processes.set(app, child);
-    await waitForHttp(this.healthUrl(app), 30_000, app === 'edge' ? { host: 'localhost' } : {}).catch((error: Error) => {
-      throw new Error(`${error.message}\n${this.logs.slice(-30).join('\n')}`);
-    });
+    await waitForHttp(this.healthUrl(app), 30_000, app === 'edge' ? { host: 'localhost' } : {}).catch(
+      (error: Error) => {
+        throw new Error(`${error.message}\n${this.logs.slice(-30).join('\n')}`);
+      },
+    );
   }
 
   async stopApp(app: PlatformApp, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
@@ -125,7 +130,11 @@ export class Stack {
   }
 
   /** Calls the edge as a browser would on a tenant's hostname. */
-  async edge(host: string, path = '/', options: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
+  async edge(
+    host: string,
+    path = '/',
+    options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+  ) {
     return edgeRequest(this.edgeUrl, host, path, options);
   }
 
@@ -147,7 +156,9 @@ export class Stack {
       if (last && until(last)) return last;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    throw new Error(`Tenant ${ref} did not reach the expected state: ${JSON.stringify(last?.status)}\n${this.logs.slice(-20).join('\n')}`);
+    throw new Error(
+      `Tenant ${ref} did not reach the expected state: ${JSON.stringify(last?.status)}\n${this.logs.slice(-20).join('\n')}`,
+    );
   }
 
   waitForReady(ref: string, timeoutMs?: number): Promise<TenantView> {
@@ -180,22 +191,18 @@ export async function edgeRequest(
   const { request } = await import('node:http');
   const url = new URL(path, baseUrl);
   return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      { method: options.method ?? 'GET', headers: { ...options.headers, host } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => {
-          const raw = Buffer.concat(chunks);
-          const headers = new Headers();
-          for (const [name, value] of Object.entries(res.headers)) {
-            if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-          }
-          resolve({ status: res.statusCode ?? 0, headers, body: raw.toString('utf8'), text: raw.toString('utf8'), raw });
-        });
-      },
-    );
+    const req = request(url, { method: options.method ?? 'GET', headers: { ...options.headers, host } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        const headers = new Headers();
+        for (const [name, value] of Object.entries(res.headers)) {
+          if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+        }
+        resolve({ status: res.statusCode ?? 0, headers, body: raw.toString('utf8'), text: raw.toString('utf8'), raw });
+      });
+    });
     req.on('error', reject);
     if (options.body) req.write(options.body);
     req.end();
@@ -217,7 +224,9 @@ export async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
     Array.from({ length: count }, () => {
       const server = createServer();
-      return new Promise<ReturnType<typeof createServer>>((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+      return new Promise<ReturnType<typeof createServer>>((resolve) =>
+        server.listen(0, '127.0.0.1', () => resolve(server)),
+      );
     }),
   );
   const ports = servers.map((server) => (server.address() as { port: number }).port);

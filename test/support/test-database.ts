@@ -31,14 +31,18 @@ const LEFTOVER_AFTER_SECONDS = 3 * 60 * 60;
 
 /** `pt_` + creation time (8 hex digits of Unix seconds) + 6 random hex digits. */
 export function newTestDatabaseName(): string {
-  return `pt_${Math.floor(Date.now() / 1000).toString(16).padStart(8, '0')}${randomBytes(3).toString('hex')}`;
+  return `pt_${Math.floor(Date.now() / 1000)
+    .toString(16)
+    .padStart(8, '0')}${randomBytes(3).toString('hex')}`;
 }
 
 /** Databases of crashed runs: old enough that no run still in progress can own them. */
 export async function leftoverTestDatabases(): Promise<string[]> {
   const now = Date.now() / 1000;
   return withAdmin(async (client) => {
-    const rows = await client.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname ~ '^pt_[0-9a-f]+$'`);
+    const rows = await client.query<{ datname: string }>(
+      `SELECT datname FROM pg_database WHERE datname ~ '^pt_[0-9a-f]+$'`,
+    );
     return rows.rows
       .map((row) => row.datname)
       .filter((name) => name.length !== 17 || now - parseInt(name.slice(3, 11), 16) > LEFTOVER_AFTER_SECONDS);

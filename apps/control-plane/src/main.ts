@@ -6,7 +6,12 @@ import { mountOpenApi } from './openapi.js';
 import { mountQueueDashboard } from './queue-dashboard.js';
 
 const config = loadConfigOrExit('control-plane');
-const app = await createHttpApp(ControlPlaneModule, { name: 'control-plane', bodyLimitBytes: config.controlPlane.bodyLimitBytes, logLevel: config.app.logLevel, tracing: config.tracing });
+const app = await createHttpApp(ControlPlaneModule, {
+  name: 'control-plane',
+  bodyLimitBytes: config.controlPlane.bodyLimitBytes,
+  logLevel: config.app.logLevel,
+  tracing: config.tracing,
+});
 mountOpenApi(app);
 await mountQueueDashboard(app);
 await listen(app, config.controlPlane.port, 'control-plane');

@@ -21,7 +21,10 @@ export class OperatorTokensController {
   @MinRole('admin')
   @ApiOperation({ summary: 'Issue an operator token (admin); the token is shown in this answer only' })
   @ApiBody({ schema: openApiSchemaOf(createOperatorTokenSchema) })
-  issue(@CurrentOperator() operator: Operator, @Body(new ZodPipe(createOperatorTokenSchema)) input: CreateOperatorTokenInput) {
+  issue(
+    @CurrentOperator() operator: Operator,
+    @Body(new ZodPipe(createOperatorTokenSchema)) input: CreateOperatorTokenInput,
+  ) {
     return this.tokens.issue(operator, input);
   }
 }

@@ -5,6 +5,10 @@ import { createHttpApp, listen } from '@platform/http-api';
 import { EdgeAppModule } from './edge-app.module.js';
 
 const config = loadConfigOrExit('edge');
-const app = await createHttpApp(EdgeAppModule, { name: 'edge', logLevel: config.app.logLevel, tracing: config.tracing });
+const app = await createHttpApp(EdgeAppModule, {
+  name: 'edge',
+  logLevel: config.app.logLevel,
+  tracing: config.tracing,
+});
 passBodiesThrough(app);
 await listen(app, config.edge.port, 'edge');

@@ -4,5 +4,9 @@ import { createHttpApp, listen } from '@platform/http-api';
 import { ProvisionerModule } from './provisioner.module.js';
 
 const config = loadConfigOrExit('provisioner');
-const app = await createHttpApp(ProvisionerModule, { name: 'provisioner', logLevel: config.app.logLevel, tracing: config.tracing });
+const app = await createHttpApp(ProvisionerModule, {
+  name: 'provisioner',
+  logLevel: config.app.logLevel,
+  tracing: config.tracing,
+});
 await listen(app, config.provisioner.port, 'provisioner');

@@ -17,8 +17,14 @@ type Extension = keyof typeof CONTENT_TYPES;
 
 function anAsset(overrides: { stem?: string; extension?: Extension; body?: string | Buffer } = {}): Asset {
   const extension = overrides.extension ?? 'css';
-  const body = Buffer.isBuffer(overrides.body) ? overrides.body : Buffer.from(overrides.body ?? `:root { --x: ${randomUUID()}; }`);
-  return { name: contentHashedName(overrides.stem ?? 'theme', extension, body), contentType: CONTENT_TYPES[extension], body };
+  const body = Buffer.isBuffer(overrides.body)
+    ? overrides.body
+    : Buffer.from(overrides.body ?? `:root { --x: ${randomUUID()}; }`);
+  return {
+    name: contentHashedName(overrides.stem ?? 'theme', extension, body),
+    contentType: CONTENT_TYPES[extension],
+    body,
+  };
 }
 
 /** Every file under `folder`, as paths relative to it. */
@@ -45,15 +51,18 @@ describe(LocalAssetStore.name, () => {
   });
 
   describe('put then get', () => {
-    it.each(Object.entries(CONTENT_TYPES) as [Extension, string][])('returns a .%s file with its content type', async (extension, contentType) => {
-      const asset = anAsset({ stem: 'logo', extension, body: Buffer.from([0x00, 0xff, 0x10, extension.length]) });
+    it.each(Object.entries(CONTENT_TYPES) as [Extension, string][])(
+      'returns a .%s file with its content type',
+      async (extension, contentType) => {
+        const asset = anAsset({ stem: 'logo', extension, body: Buffer.from([0x00, 0xff, 0x10, extension.length]) });
 
-      await sut.put(tenantId, asset);
+        await sut.put(tenantId, asset);
 
-      const stored = await sut.get(tenantId, asset.name);
-      expect(stored?.contentType).toBe(contentType);
-      expect(stored?.body.equals(asset.body)).toBe(true);
-    });
+        const stored = await sut.get(tenantId, asset.name);
+        expect(stored?.contentType).toBe(contentType);
+        expect(stored?.body.equals(asset.body)).toBe(true);
+      },
+    );
 
     it('keeps the file under <dir>/<tenantId>/<name> and leaves no temporary file behind', async () => {
       const asset = anAsset();
@@ -100,7 +109,9 @@ describe(LocalAssetStore.name, () => {
     it('writes the same asset concurrently without failing', async () => {
       const asset = anAsset({ body: Buffer.alloc(512 * 1024, 'a') });
 
-      await expect(Promise.all([sut.put(tenantId, asset), sut.put(tenantId, asset), sut.put(tenantId, asset)])).resolves.toBeDefined();
+      await expect(
+        Promise.all([sut.put(tenantId, asset), sut.put(tenantId, asset), sut.put(tenantId, asset)]),
+      ).resolves.toBeDefined();
 
       expect((await sut.get(tenantId, asset.name))?.body.equals(asset.body)).toBe(true);
       expect(await filesUnder(root)).toEqual([join('assets', tenantId, asset.name)]);
@@ -112,7 +123,10 @@ describe(LocalAssetStore.name, () => {
         displayName: 'Acme',
         branding: {
           primaryColor: '#123456',
-          logo: { contentType: 'image/svg+xml', base64: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>').toString('base64') },
+          logo: {
+            contentType: 'image/svg+xml',
+            base64: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>').toString('base64'),
+          },
         },
       });
 
@@ -200,7 +214,9 @@ describe(LocalAssetStore.name, () => {
     it('a name that climbs out of the store, without writing outside it', async () => {
       const name = '/../../escaped-0123456789abcdef.css';
 
-      await expect(sut.put(tenantId, { ...anAsset({ body: 'owned' }), name })).rejects.toThrow(/Not a content-hashed asset name/);
+      await expect(sut.put(tenantId, { ...anAsset({ body: 'owned' }), name })).rejects.toThrow(
+        /Not a content-hashed asset name/,
+      );
 
       expect(await filesUnder(root)).toEqual([]);
     });

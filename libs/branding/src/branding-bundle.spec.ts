@@ -2,13 +2,17 @@ import { createHash } from 'node:crypto';
 import { type BrandingBundle, type BrandingBundleInput, buildBrandingBundle } from './branding-bundle.js';
 import type { Asset, BrandingInput } from './branding.types.js';
 
-const SVG_LOGO = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle r="4" fill="#123456"/></svg>');
+const SVG_LOGO = Buffer.from(
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle r="4" fill="#123456"/></svg>',
+);
 const PNG_LOGO = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
   'base64',
 );
 
-function aBrandingBundleInput(overrides: { displayName?: string; branding?: Partial<BrandingInput> } = {}): BrandingBundleInput {
+function aBrandingBundleInput(
+  overrides: { displayName?: string; branding?: Partial<BrandingInput> } = {},
+): BrandingBundleInput {
   return {
     slug: 'acme',
     displayName: overrides.displayName ?? 'Acme',
@@ -54,7 +58,9 @@ describe(buildBrandingBundle.name, () => {
     });
 
     it('are the same for the same input', () => {
-      expect(namesOf(buildBrandingBundle(aBrandingBundleInput()))).toEqual(namesOf(buildBrandingBundle(aBrandingBundleInput())));
+      expect(namesOf(buildBrandingBundle(aBrandingBundleInput()))).toEqual(
+        namesOf(buildBrandingBundle(aBrandingBundleInput())),
+      );
     });
 
     it('change for the theme and both pages, not the logo, when the primary colour changes', () => {
@@ -90,7 +96,11 @@ describe(buildBrandingBundle.name, () => {
     it('change for the logo and both pages, not the theme, when the logo changes', () => {
       const before = namesOf(buildBrandingBundle(aBrandingBundleInput()));
       const after = namesOf(
-        buildBrandingBundle(aBrandingBundleInput({ branding: { logo: { contentType: 'image/png', base64: PNG_LOGO.toString('base64') } } })),
+        buildBrandingBundle(
+          aBrandingBundleInput({
+            branding: { logo: { contentType: 'image/png', base64: PNG_LOGO.toString('base64') } },
+          }),
+        ),
       );
 
       expect(after.logo).toMatch(/^logo-[0-9a-f]{16}\.png$/);
@@ -144,7 +154,9 @@ describe(buildBrandingBundle.name, () => {
     });
 
     it('put the colours into the theme, with a default accent', () => {
-      const withAccent = textOf(buildBrandingBundle(aBrandingBundleInput({ branding: { accentColor: '#00aa00' } })).theme);
+      const withAccent = textOf(
+        buildBrandingBundle(aBrandingBundleInput({ branding: { accentColor: '#00aa00' } })).theme,
+      );
       const withoutAccent = textOf(buildBrandingBundle(aBrandingBundleInput()).theme);
 
       expect(withAccent).toContain('--brand-primary: #3366cc;');
@@ -154,13 +166,16 @@ describe(buildBrandingBundle.name, () => {
   });
 
   describe('pages', () => {
-    it.each(['landingPage', 'suspendedPage'] as const)('%s links the theme and shows the logo by /assets/<name>', (page) => {
-      const sut = buildBrandingBundle(aBrandingBundleInput());
-      const html = textOf(sut[page]);
+    it.each(['landingPage', 'suspendedPage'] as const)(
+      '%s links the theme and shows the logo by /assets/<name>',
+      (page) => {
+        const sut = buildBrandingBundle(aBrandingBundleInput());
+        const html = textOf(sut[page]);
 
-      expect(html).toContain(`<link rel="stylesheet" href="/assets/${sut.theme.name}">`);
-      expect(html).toContain(`<img class="logo" src="/assets/${sut.logo!.name}" alt="">`);
-    });
+        expect(html).toContain(`<link rel="stylesheet" href="/assets/${sut.theme.name}">`);
+        expect(html).toContain(`<img class="logo" src="/assets/${sut.logo!.name}" alt="">`);
+      },
+    );
 
     it.each(['landingPage', 'suspendedPage'] as const)('%s has no image without a logo', (page) => {
       const sut = buildBrandingBundle(aBrandingBundleInput({ branding: { logo: undefined } }));
@@ -180,7 +195,9 @@ describe(buildBrandingBundle.name, () => {
     });
 
     it('a script in the display name stays text', () => {
-      const html = textOf(buildBrandingBundle(aBrandingBundleInput({ displayName: '</title><script>alert(1)</script>' })).landingPage);
+      const html = textOf(
+        buildBrandingBundle(aBrandingBundleInput({ displayName: '</title><script>alert(1)</script>' })).landingPage,
+      );
 
       expect(html).not.toContain('<script>');
       expect(html).toContain('&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;');

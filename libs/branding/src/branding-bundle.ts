@@ -56,11 +56,19 @@ export function buildBrandingBundle(input: BrandingBundleInput): BrandingBundle 
         Buffer.from(branding.logo.base64, 'base64'),
       )
     : undefined;
-  const common = { title: displayName, heading: displayName, themeHref: `/assets/${theme.name}`, logoSrc: logo && `/assets/${logo.name}` };
+  const common = {
+    title: displayName,
+    heading: displayName,
+    themeHref: `/assets/${theme.name}`,
+    logoSrc: logo && `/assets/${logo.name}`,
+  };
   const html = (stem: string, message: string) =>
     asset(stem, 'html', 'text/html; charset=utf-8', Buffer.from(renderPage({ ...common, message })));
   const landingPage = html('landing', `Welcome to ${displayName}.`);
-  const suspendedPage = html('suspended', `${displayName} is suspended at the moment. Please contact its administrator.`);
+  const suspendedPage = html(
+    'suspended',
+    `${displayName} is suspended at the moment. Please contact its administrator.`,
+  );
   return {
     assets: [theme, ...(logo ? [logo] : []), landingPage, suspendedPage],
     landingPage,

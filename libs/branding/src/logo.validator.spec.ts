@@ -8,7 +8,8 @@ const SVG_NS = 'xmlns="http://www.w3.org/2000/svg"';
 const XLINK_NS = 'xmlns:xlink="http://www.w3.org/1999/xlink"';
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 // A real 1x1 PNG: signature, IHDR, IDAT, IEND.
-const ONE_PIXEL_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+const ONE_PIXEL_PNG =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 
 function anSvgLogo(svg: string): Logo {
   return { contentType: 'image/svg+xml', base64: Buffer.from(svg, 'utf8').toString('base64') };
@@ -193,7 +194,10 @@ describe(validateLogo.name, () => {
     });
 
     it.each([
-      ['an external entity (XXE)', `<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]><svg ${SVG_NS}><text>&x;</text></svg>`],
+      [
+        'an external entity (XXE)',
+        `<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]><svg ${SVG_NS}><text>&x;</text></svg>`,
+      ],
       ['a lower-case doctype', `<!doctype svg><svg ${SVG_NS}/>`],
       ['a bare ENTITY declaration', `<!ENTITY x "y"><svg ${SVG_NS}/>`],
     ])('%s', (_case, svg) => {
@@ -206,7 +210,9 @@ describe(validateLogo.name, () => {
     });
 
     it('an <?xml-stylesheet?> processing instruction inside the root', () => {
-      const svg = svgIn('<?xml-stylesheet type="text/xsl" href="http://evil.example/x.xsl"?><rect width="1" height="1"/>');
+      const svg = svgIn(
+        '<?xml-stylesheet type="text/xsl" href="http://evil.example/x.xsl"?><rect width="1" height="1"/>',
+      );
       expect(offencesOf(anSvgLogo(svg))).toEqual([expect.stringContaining('processing instruction <?xml-stylesheet>')]);
     });
 
@@ -251,7 +257,9 @@ describe(validateLogo.name, () => {
       ['plain text', 'this is not xml'],
       ['a repeated attribute', `<svg ${SVG_NS} width="1" width="2"/>`],
     ])('malformed XML: %s', (_case, svg) => {
-      expect(offencesOf(anSvgLogo(svg))).toEqual([expect.stringMatching(/^svg: is not well-formed XML \(.+, line \d+\)$/)]);
+      expect(offencesOf(anSvgLogo(svg))).toEqual([
+        expect.stringMatching(/^svg: is not well-formed XML \(.+, line \d+\)$/),
+      ]);
     });
   });
 
@@ -278,16 +286,22 @@ describe(validateLogo.name, () => {
 
     it('an SVG over 256 KiB before parsing it', () => {
       const padding = `<!--${'x'.repeat(MAX_LOGO_BYTES)}-->`;
-      expect(offencesOf(anSvgLogo(svgIn(padding)))).toEqual([expect.stringMatching(/^logo: is \d+ bytes, the limit is 262144/)]);
+      expect(offencesOf(anSvgLogo(svgIn(padding)))).toEqual([
+        expect.stringMatching(/^logo: is \d+ bytes, the limit is 262144/),
+      ]);
     });
 
     it('a JPEG declared as PNG', () => {
-      const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01]);
+      const jpeg = Buffer.from([
+        0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01,
+      ]);
       expect(offencesOf(aPngLogo(jpeg))).toEqual(['png: does not start with a PNG signature and IHDR chunk']);
     });
 
     it('an SVG declared as PNG', () => {
-      expect(offencesOf(aPngLogo(Buffer.from(svgIn(''))))).toEqual(['png: does not start with a PNG signature and IHDR chunk']);
+      expect(offencesOf(aPngLogo(Buffer.from(svgIn(''))))).toEqual([
+        'png: does not start with a PNG signature and IHDR chunk',
+      ]);
     });
 
     it('a PNG signature without an IHDR chunk', () => {
@@ -297,13 +311,13 @@ describe(validateLogo.name, () => {
     });
 
     it('a PNG truncated after its signature', () => {
-      expect(offencesOf(aPngLogo(Buffer.from(PNG_SIGNATURE)))).toEqual(['png: does not start with a PNG signature and IHDR chunk']);
+      expect(offencesOf(aPngLogo(Buffer.from(PNG_SIGNATURE)))).toEqual([
+        'png: does not start with a PNG signature and IHDR chunk',
+      ]);
     });
 
     it('a PNG declared as SVG', () => {
-      expect(offencesOf({ contentType: 'image/svg+xml', base64: ONE_PIXEL_PNG })).toEqual([
-        'svg: is not valid UTF-8',
-      ]);
+      expect(offencesOf({ contentType: 'image/svg+xml', base64: ONE_PIXEL_PNG })).toEqual(['svg: is not valid UTF-8']);
     });
   });
 

@@ -9,10 +9,40 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 
 // Shapes, paint and text only: anything that can run code, fetch, embed or animate is left out.
 const DRAWING_ELEMENTS = new Set([
-  'svg', 'g', 'defs', 'symbol', 'use', 'title', 'desc', 'path', 'rect', 'circle', 'ellipse', 'line', 'polyline',
-  'polygon', 'text', 'tspan', 'textPath', 'linearGradient', 'radialGradient', 'stop', 'clipPath', 'mask', 'pattern',
-  'marker', 'filter', 'feGaussianBlur', 'feOffset', 'feBlend', 'feColorMatrix', 'feFlood', 'feComposite',
-  'feMerge', 'feMergeNode', 'metadata',
+  'svg',
+  'g',
+  'defs',
+  'symbol',
+  'use',
+  'title',
+  'desc',
+  'path',
+  'rect',
+  'circle',
+  'ellipse',
+  'line',
+  'polyline',
+  'polygon',
+  'text',
+  'tspan',
+  'textPath',
+  'linearGradient',
+  'radialGradient',
+  'stop',
+  'clipPath',
+  'mask',
+  'pattern',
+  'marker',
+  'filter',
+  'feGaussianBlur',
+  'feOffset',
+  'feBlend',
+  'feColorMatrix',
+  'feFlood',
+  'feComposite',
+  'feMerge',
+  'feMergeNode',
+  'metadata',
 ]);
 const LINK_ATTRIBUTES = new Set(['href', 'xlink:href']);
 const XLINK_NAMESPACE = 'http://www.w3.org/1999/xlink';
@@ -21,7 +51,19 @@ const PREFIXED_ATTRIBUTES = new Set(['xlink:href', 'xlink:title', 'xml:space', '
 const ATTRIBUTE_NAME = /^[a-zA-Z_][a-zA-Z0-9_.:-]*$/;
 // Colours and transforms; url() is checked on its own and must point inside the document.
 const CSS_FUNCTIONS = new Set([
-  'url', 'rgb', 'rgba', 'hsl', 'hsla', 'translate', 'translatex', 'translatey', 'rotate', 'scale', 'matrix', 'skewx', 'skewy',
+  'url',
+  'rgb',
+  'rgba',
+  'hsl',
+  'hsla',
+  'translate',
+  'translatex',
+  'translatey',
+  'rotate',
+  'scale',
+  'matrix',
+  'skewx',
+  'skewy',
 ]);
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 const ATTR_PREFIX = '@_';
@@ -52,12 +94,14 @@ export function logoOffences(logo: NonNullable<BrandingInput['logo']>): string[]
   if (!BASE64.test(logo.base64)) return ['base64: is not valid base64'];
   const bytes = Buffer.from(logo.base64, 'base64');
   if (bytes.length === 0) return ['logo: is empty'];
-  if (bytes.length > MAX_LOGO_BYTES) return [`logo: is ${bytes.length} bytes, the limit is ${MAX_LOGO_BYTES} (256 KiB)`];
+  if (bytes.length > MAX_LOGO_BYTES)
+    return [`logo: is ${bytes.length} bytes, the limit is ${MAX_LOGO_BYTES} (256 KiB)`];
   return logo.contentType === 'image/png' ? pngOffences(bytes) : svgBytesOffences(bytes);
 }
 
 function pngOffences(bytes: Buffer): string[] {
-  const isPng = bytes.length > 16 && bytes.subarray(0, 8).equals(PNG_SIGNATURE) && bytes.toString('latin1', 12, 16) === 'IHDR';
+  const isPng =
+    bytes.length > 16 && bytes.subarray(0, 8).equals(PNG_SIGNATURE) && bytes.toString('latin1', 12, 16) === 'IHDR';
   return isPng ? [] : ['png: does not start with a PNG signature and IHDR chunk'];
 }
 

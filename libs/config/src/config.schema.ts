@@ -14,8 +14,14 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')
     .default('postgresql://postgres@127.0.0.1:5432/platform'),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
-  QUEUE_PREFIX: z.string().regex(/^[a-zA-Z0-9_-]{1,32}$/).default('platform'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+    .default('redis://127.0.0.1:6379'),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9_-]{1,32}$/)
+    .default('platform'),
   PLATFORM_DOMAIN: z
     .string()
     .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, 'must be a lowercase DNS name')
@@ -34,13 +40,31 @@ const envSchema = z.object({
   PROVISIONING_TARGET: z.enum(['local', 'pulumi']).default('local'),
   // Standard OpenTelemetry variables; tracing is off unless an OTLP endpoint is given.
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
-  OTEL_SERVICE_NAME: z.string().regex(/^[\w.-]{1,64}$/).optional(),
+  OTEL_SERVICE_NAME: z
+    .string()
+    .regex(/^[\w.-]{1,64}$/)
+    .optional(),
   // Read only by the pulumi target, which names the missing ones at boot.
-  PULUMI_BACKEND_URL: z.string().regex(/^(https|gs|s3|azblob|file):\/\//, 'must be a Pulumi backend URL (https://, gs://, s3://, azblob://, file://)').optional(),
+  PULUMI_BACKEND_URL: z
+    .string()
+    .regex(
+      /^(https|gs|s3|azblob|file):\/\//,
+      'must be a Pulumi backend URL (https://, gs://, s3://, azblob://, file://)',
+    )
+    .optional(),
   PULUMI_CONFIG_PASSPHRASE: z.string().min(16, 'must be at least 16 characters').optional(),
-  PULUMI_SECRETS_PROVIDER: z.string().regex(/^(gcpkms|awskms|azurekeyvault|hashivault):\/\//, 'must be a KMS URL like gcpkms://projects/...').optional(),
-  PULUMI_PLATFORM_STACK: z.string().regex(/^[\w.-]+\/[\w.-]+\/[\w.-]+$/, 'must be <organization>/<project>/<stack>').optional(),
-  PULUMI_IMAGE_TAG: z.string().regex(/^\w[\w.-]{0,127}$/, 'must be a container image tag').optional(),
+  PULUMI_SECRETS_PROVIDER: z
+    .string()
+    .regex(/^(gcpkms|awskms|azurekeyvault|hashivault):\/\//, 'must be a KMS URL like gcpkms://projects/...')
+    .optional(),
+  PULUMI_PLATFORM_STACK: z
+    .string()
+    .regex(/^[\w.-]+\/[\w.-]+\/[\w.-]+$/, 'must be <organization>/<project>/<stack>')
+    .optional(),
+  PULUMI_IMAGE_TAG: z
+    .string()
+    .regex(/^\w[\w.-]{0,127}$/, 'must be a container image tag')
+    .optional(),
   PULUMI_REFRESH: z.stringbool().default(false),
   KUBE_CONTEXT: z.string().min(1).optional(),
   DATABASE_POOL_MAX: positiveInt(10),

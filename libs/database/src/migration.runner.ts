@@ -43,7 +43,8 @@ export async function applyMigrations(databaseUrl: string, migrationsDir: string
       const checksum = createHash('sha256').update(sql).digest('hex');
       const known = applied.get(name);
       if (known !== undefined) {
-        if (known !== checksum) throw new Error(`Migration ${name} was changed after it was applied (checksum differs)`);
+        if (known !== checksum)
+          throw new Error(`Migration ${name} was changed after it was applied (checksum differs)`);
         results.push({ name, applied: false });
         continue;
       }

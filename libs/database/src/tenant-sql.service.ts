@@ -30,7 +30,9 @@ export class TenantSqlService implements OnModuleDestroy {
     const names = tenantDatabaseNames(tenant.tenantSlug, this.databaseName);
     const client = await this.pool.connect();
     try {
-      await client.query(`BEGIN; SET LOCAL ROLE ${quoteIdent(names.role)}; SET LOCAL search_path TO ${quoteIdent(names.schema)}`);
+      await client.query(
+        `BEGIN; SET LOCAL ROLE ${quoteIdent(names.role)}; SET LOCAL search_path TO ${quoteIdent(names.schema)}`,
+      );
       const result = await work(client);
       await client.query('COMMIT');
       return result;

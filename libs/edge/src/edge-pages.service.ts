@@ -24,7 +24,12 @@ export class EdgePagesService {
     const page = await this.assets.get(route.tenantId, suspended ? route.suspendedAsset : route.landingAsset);
     if (!page) return htmlAnswer(503, renderNotReadyPage(route.slug), { 'retry-after': RETRY_AFTER_SECONDS });
     const csp = { 'content-security-policy': CONTENT_SECURITY_POLICY };
-    if (suspended) return { status: 503, headers: { ...csp, 'content-type': page.contentType, 'cache-control': 'no-store' }, body: page.body };
+    if (suspended)
+      return {
+        status: 503,
+        headers: { ...csp, 'content-type': page.contentType, 'cache-control': 'no-store' },
+        body: page.body,
+      };
     const headers = { ...csp, etag: page.etag, 'cache-control': 'no-cache', 'content-type': page.contentType };
     if (etagMatches(ifNoneMatch, page.etag)) return { status: 304, headers };
     return { status: 200, headers, body: page.body };

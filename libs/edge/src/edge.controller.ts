@@ -55,7 +55,11 @@ export class EdgeController {
     if ((await this.resolver.resolve(host)).kind !== 'platform') return htmlAnswer(404, 'Not found');
     if (url.startsWith('/health')) return jsonAnswer(200, { status: 'ok' });
     if (url.startsWith('/metrics')) {
-      return { status: 200, headers: { 'content-type': metricsRegistry.contentType }, body: await metricsRegistry.metrics() };
+      return {
+        status: 200,
+        headers: { 'content-type': metricsRegistry.contentType },
+        body: await metricsRegistry.metrics(),
+      };
     }
     const readiness = await this.health.readiness();
     return jsonAnswer(readiness.status === 'ok' ? 200 : 503, readiness);

@@ -11,8 +11,16 @@ export type Workload = 'counter' | 'data';
 
 // Hop-by-hop headers (RFC 9110 §7.6.1) and anything that could claim a tenant are never forwarded.
 const DROPPED_REQUEST_HEADERS = new Set([
-  'connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding',
-  'upgrade', 'host', 'content-length',
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+  'content-length',
 ]);
 const SMALL_ANSWER_BYTES = 64 * 1024;
 const DROPPED_RESPONSE_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length']);
@@ -35,7 +43,11 @@ export class WorkloadProxy implements OnModuleDestroy {
   async forward(workload: Workload, request: FastifyRequest, reply: FastifyReply): Promise<EdgeAnswer | null> {
     const resolution = await this.resolver.resolve(request.headers.host);
     if (resolution.kind === 'not-ready') {
-      return jsonAnswer(503, { error: 'TenantNotReady', message: 'This tenant is still being set up' }, { 'retry-after': '5' });
+      return jsonAnswer(
+        503,
+        { error: 'TenantNotReady', message: 'This tenant is still being set up' },
+        { 'retry-after': '5' },
+      );
     }
     if (resolution.kind !== 'routed') {
       return jsonAnswer(404, { error: 'TenantNotFound', message: 'No tenant is served on this host' });
@@ -48,10 +60,13 @@ export class WorkloadProxy implements OnModuleDestroy {
       if (value === undefined || DROPPED_REQUEST_HEADERS.has(name) || name.startsWith('x-platform-')) continue;
       headers[name] = Array.isArray(value) ? value.join(', ') : value;
     }
-    Object.assign(headers, signEdgeContext(this.config.edge.signingSecret, {
-      tenantId: resolution.route.tenantId,
-      tenantSlug: resolution.route.slug,
-    }));
+    Object.assign(
+      headers,
+      signEdgeContext(this.config.edge.signingSecret, {
+        tenantId: resolution.route.tenantId,
+        tenantSlug: resolution.route.slug,
+      }),
+    );
     Object.assign(headers, traceCarrier());
     headers['x-forwarded-host'] = request.headers.host ?? '';
     headers['x-forwarded-for'] = request.ip;
@@ -59,7 +74,8 @@ export class WorkloadProxy implements OnModuleDestroy {
     const prefix = `/api/${workload}`;
     const path = request.url.slice(prefix.length) || '/';
     // No length and no chunked encoding means no body: forward none rather than an empty chunked stream.
-    const hasBody = request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
+    const hasBody =
+      request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
     try {
       const upstream = await this.pools[workload].request({
         path: path.startsWith('/') ? path : `/${path}`,

@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplication, LogLevel, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { PinoNestLogger, type TracingSettings, createPinoLogger, instrumentHttp, metricsRegistry, startTracing, stopTracing } from '@platform/observability';
+import {
+  PinoNestLogger,
+  type TracingSettings,
+  createPinoLogger,
+  instrumentHttp,
+  metricsRegistry,
+  startTracing,
+  stopTracing,
+} from '@platform/observability';
 import { HttpExceptionFilter } from './http-exception.filter.js';
 
 export interface HttpAppOptions {
@@ -14,7 +22,10 @@ export interface HttpAppOptions {
 }
 
 /** Every app is Nest on Fastify with the same error shape, request ids and graceful shutdown. */
-export async function createHttpApp(module: Type<unknown>, options: HttpAppOptions = {}): Promise<NestFastifyApplication> {
+export async function createHttpApp(
+  module: Type<unknown>,
+  options: HttpAppOptions = {},
+): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: options.bodyLimitBytes ?? 512 * 1024,
     requestIdHeader: 'x-request-id',

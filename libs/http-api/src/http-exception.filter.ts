@@ -64,7 +64,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     if (isDependencyUnavailable(exception)) {
       this.logger.warn(`Dependency unavailable: ${(exception as Error)?.message ?? String(exception)}`);
-      return { status: 503, body: { error: 'DependencyUnavailable', message: 'A dependency of this service is unavailable; retry shortly' } };
+      return {
+        status: 503,
+        body: { error: 'DependencyUnavailable', message: 'A dependency of this service is unavailable; retry shortly' },
+      };
     }
     const errorId = randomUUID();
     this.logger.error(`Unhandled error ${errorId}`, (exception as Error)?.stack ?? String(exception));

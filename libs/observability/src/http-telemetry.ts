@@ -18,16 +18,14 @@ export function instrumentHttp(fastify: FastifyInstance, logger: Logger, tracing
   if (tracing)
     fastify.addHook('onRequest', (request, _reply, done) => {
       const parent = contextFromCarrier(request.headers);
-      const span = trace
-        .getTracer('tenant-platform')
-        .startSpan(
-          `${request.method} ${request.routeOptions.url ?? 'unmatched'}`,
-          {
-            kind: SpanKind.SERVER,
-            attributes: { 'http.request.method': request.method, 'url.path': request.url.split('?')[0] },
-          },
-          parent,
-        );
+      const span = trace.getTracer('tenant-platform').startSpan(
+        `${request.method} ${request.routeOptions.url ?? 'unmatched'}`,
+        {
+          kind: SpanKind.SERVER,
+          attributes: { 'http.request.method': request.method, 'url.path': request.url.split('?')[0] },
+        },
+        parent,
+      );
       spans.set(request, span);
       context.with(trace.setSpan(parent, span), done);
     });

@@ -1,4 +1,12 @@
-import { type Attributes, type Context, SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
+import {
+  type Attributes,
+  type Context,
+  SpanKind,
+  SpanStatusCode,
+  context,
+  propagation,
+  trace,
+} from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
@@ -35,7 +43,12 @@ export async function stopTracing(): Promise<void> {
 const tracer = () => trace.getTracer('tenant-platform');
 
 /** Runs `work` in a span (child of the active one, or of `parent`), recording failures on it. */
-export function traced<T>(name: string, work: () => Promise<T>, attributes: Attributes = {}, parent?: Context): Promise<T> {
+export function traced<T>(
+  name: string,
+  work: () => Promise<T>,
+  attributes: Attributes = {},
+  parent?: Context,
+): Promise<T> {
   return tracer().startActiveSpan(name, { attributes }, parent ?? context.active(), async (span) => {
     try {
       return await work();

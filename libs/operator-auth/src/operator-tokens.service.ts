@@ -55,10 +55,16 @@ export class OperatorTokensService implements OnApplicationBootstrap {
     const { secret, prefix, hash } = issueSecret('op');
     const created = await this.prisma.$transaction(async (tx) => {
       const token = await this.tokens.create(tx, { name: input.name, role: input.role, prefix, tokenHash: hash });
-      await this.audit.record(tx, operator, 'operator-token.create', { type: 'operator-token', id: token.id }, {
-        name: input.name,
-        role: input.role,
-      });
+      await this.audit.record(
+        tx,
+        operator,
+        'operator-token.create',
+        { type: 'operator-token', id: token.id },
+        {
+          name: input.name,
+          role: input.role,
+        },
+      );
       return token;
     });
     return { id: created.id, name: created.name, role: created.role, token: secret };

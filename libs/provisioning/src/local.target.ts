@@ -64,9 +64,19 @@ export class LocalTarget implements ProvisioningTarget {
     const hostnames = plan.routes.map((route) => route.hostname).join(', ');
     return {
       conditions: [
-        { type: 'Provisioned', status: 'True', reason: 'SchemaReady', message: `Schema ${plan.database.schema} and its role exist` },
+        {
+          type: 'Provisioned',
+          status: 'True',
+          reason: 'SchemaReady',
+          message: `Schema ${plan.database.schema} and its role exist`,
+        },
         { type: 'DnsReady', status: 'True', reason: 'Routed', message: `Routed: ${hostnames}` },
-        { type: 'WorkloadsReady', status: 'True', reason: 'SharedWorkloads', message: 'Served by this machine\'s counter and data API' },
+        {
+          type: 'WorkloadsReady',
+          status: 'True',
+          reason: 'SharedWorkloads',
+          message: "Served by this machine's counter and data API",
+        },
       ],
     };
   }

@@ -79,14 +79,19 @@ export class ProvisionTenantService {
       await this.tenants.markInProgress(tenant.id, 'Deleting');
       await traced(`${this.target.name}.teardown`, () => this.target.teardown(spec), { 'tenant.slug': spec.slug });
       await this.tenants.releaseDomains(tenant.id);
-      const gone = (['Provisioned', 'DnsReady', 'WorkloadsReady', 'Ready'] as const).map(
-        (type): ConditionUpdate => ({ type, status: 'False', reason: 'Deleted', message: 'Tenant offboarded' }),
-      );
+      const gone = (['Provisioned', 'DnsReady', 'WorkloadsReady', 'Ready'] as const).map((type): ConditionUpdate => ({
+        type,
+        status: 'False',
+        reason: 'Deleted',
+        message: 'Tenant offboarded',
+      }));
       await this.record(tenant, { phase: 'Deleted', conditions: applyConditions(conditionsOf(tenant), gone, now) });
       return;
     }
     await this.tenants.markInProgress(tenant.id, 'Provisioning');
-    const result = await traced(`${this.target.name}.converge`, () => this.target.converge(spec), { 'tenant.slug': spec.slug });
+    const result = await traced(`${this.target.name}.converge`, () => this.target.converge(spec), {
+      'tenant.slug': spec.slug,
+    });
     const suspended = spec.state === 'suspended';
     const ready: ConditionUpdate = suspended
       ? { type: 'Ready', status: 'False', reason: 'Suspended', message: 'Suspended by an operator; data is kept' }

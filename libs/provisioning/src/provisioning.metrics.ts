@@ -16,9 +16,14 @@ export class ProvisioningMetrics implements OnModuleInit {
       const { counts } = await this.queue.depth();
       for (const [state, value] of Object.entries(counts)) set({ state }, value);
     });
-    scrapedGauge('provisioning_queue_oldest_waiting_seconds', 'Age of the oldest waiting provisioning job', [], async (set) => {
-      set({}, (await this.queue.depth()).oldestWaitingAgeMs / 1000);
-    });
+    scrapedGauge(
+      'provisioning_queue_oldest_waiting_seconds',
+      'Age of the oldest waiting provisioning job',
+      [],
+      async (set) => {
+        set({}, (await this.queue.depth()).oldestWaitingAgeMs / 1000);
+      },
+    );
     scrapedGauge('tenants', 'Tenants by phase', ['phase'], async (set) => {
       for (const { phase, count } of await this.tenants.countByPhase()) set({ phase }, count);
     });

@@ -1,7 +1,13 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
-import { changeToConverged, contextFromCarrier, provisioningJobDuration, provisioningJobs, traced } from '@platform/observability';
+import {
+  changeToConverged,
+  contextFromCarrier,
+  provisioningJobDuration,
+  provisioningJobs,
+  traced,
+} from '@platform/observability';
 import {
   PROVISIONING_QUEUE,
   type ProvisioningJobName,
@@ -41,8 +47,17 @@ export class ProvisioningWorker implements OnApplicationBootstrap, OnModuleDestr
 
   /** The job continues the trace of the change that queued it. */
   private traced(job: Job<ProvisioningJobPayload>, token?: string): Promise<string> {
-    const attributes = { 'job.id': job.id ?? '', 'job.attempt': job.attemptsMade + 1, 'tenant.id': String(job.data?.tenantId) };
-    return traced(`${job.name} tenant`, () => this.process(job, token), attributes, contextFromCarrier(job.data?.trace));
+    const attributes = {
+      'job.id': job.id ?? '',
+      'job.attempt': job.attemptsMade + 1,
+      'tenant.id': String(job.data?.tenantId),
+    };
+    return traced(
+      `${job.name} tenant`,
+      () => this.process(job, token),
+      attributes,
+      contextFromCarrier(job.data?.trace),
+    );
   }
 
   private async process(job: Job<ProvisioningJobPayload>, token?: string): Promise<string> {

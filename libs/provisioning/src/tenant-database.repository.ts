@@ -7,7 +7,9 @@ export class TenantDatabaseRepository {
   async ensure(tx: Prisma.TransactionClient, names: TenantDatabaseNames): Promise<void> {
     const role = quoteIdent(names.role);
     const schema = quoteIdent(names.schema);
-    const existing = await tx.$queryRaw<{ found: number }[]>`SELECT 1 AS found FROM pg_roles WHERE rolname = ${names.role}`;
+    const existing = await tx.$queryRaw<
+      { found: number }[]
+    >`SELECT 1 AS found FROM pg_roles WHERE rolname = ${names.role}`;
     if (existing.length === 0) {
       await tx.$executeRawUnsafe(`CREATE ROLE ${role} NOLOGIN NOINHERIT`);
     }

@@ -13,7 +13,11 @@ export interface TenantCondition {
 export type ConditionUpdate = Omit<TenantCondition, 'lastTransitionTime'>;
 
 /** Kubernetes-style: lastTransitionTime moves only when the status itself changes. */
-export function applyConditions(current: readonly TenantCondition[], updates: ConditionUpdate[], now: Date): TenantCondition[] {
+export function applyConditions(
+  current: readonly TenantCondition[],
+  updates: ConditionUpdate[],
+  now: Date,
+): TenantCondition[] {
   const byType = new Map(current.map((condition) => [condition.type, condition]));
   for (const update of updates) {
     const previous = byType.get(update.type);

@@ -18,9 +18,38 @@ export const SLUG_PATTERN = /^[a-z][a-z0-9-]{1,38}[a-z0-9]$/;
 
 // Names people expect to belong to the platform itself, or that would confuse a browser.
 export const RESERVED_SLUGS: ReadonlySet<string> = new Set([
-  'admin', 'api', 'app', 'apps', 'assets', 'auth', 'billing', 'cdn', 'console', 'dashboard', 'docs', 'edge',
-  'ftp', 'health', 'help', 'imap', 'internal', 'localhost', 'login', 'mail', 'metrics', 'ns1', 'ns2', 'platform',
-  'pop', 'root', 'smtp', 'static', 'status', 'support', 'system', 'www',
+  'admin',
+  'api',
+  'app',
+  'apps',
+  'assets',
+  'auth',
+  'billing',
+  'cdn',
+  'console',
+  'dashboard',
+  'docs',
+  'edge',
+  'ftp',
+  'health',
+  'help',
+  'imap',
+  'internal',
+  'localhost',
+  'login',
+  'mail',
+  'metrics',
+  'ns1',
+  'ns2',
+  'platform',
+  'pop',
+  'root',
+  'smtp',
+  'static',
+  'status',
+  'support',
+  'system',
+  'www',
 ]);
 
 export const TIERS = ['starter', 'business', 'enterprise'] as const satisfies readonly Tier[];
@@ -28,7 +57,9 @@ export const MAX_DOMAINS = 10;
 
 const hostnameLabel = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
 // The last label must hold a letter: an IP address is not a tenant's domain.
-const HOSTNAME_PATTERN = new RegExp(`^(?=.{4,253}$)${hostnameLabel}(?:\\.${hostnameLabel})*\\.(?=[a-z0-9-]*[a-z])${hostnameLabel}$`);
+const HOSTNAME_PATTERN = new RegExp(
+  `^(?=.{4,253}$)${hostnameLabel}(?:\\.${hostnameLabel})*\\.(?=[a-z0-9-]*[a-z])${hostnameLabel}$`,
+);
 
 export const slugSchema = z
   .string()

@@ -1,12 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import {
-  type DesiredState,
-  Prisma,
-  PrismaService,
-  type Tenant,
-  type TenantPhase,
-  type Tier,
-} from '@platform/database';
+import { type DesiredState, Prisma, PrismaService, type Tenant, type TenantPhase, type Tier } from '@platform/database';
 import type { TenantCondition } from './tenant-conditions.js';
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -79,10 +79,20 @@ export class TenantsService {
           branding: input.branding as Prisma.InputJsonValue,
           domains,
         });
-        await this.recordChange(tx, operator, created, 'tenant.create', { slug: input.slug, tier: input.tier, domains });
+        await this.recordChange(tx, operator, created, 'tenant.create', {
+          slug: input.slug,
+          tier: input.tier,
+          domains,
+        });
         if (idempotencyKey) {
           const body = toTenantView(created, this.config.platform) as unknown as Prisma.InputJsonValue;
-          await this.idempotency.save(tx, { actorId: operator.id, key: idempotencyKey, requestHash, status: 202, body });
+          await this.idempotency.save(tx, {
+            actorId: operator.id,
+            key: idempotencyKey,
+            requestHash,
+            status: 202,
+            body,
+          });
         }
         return created;
       });
@@ -211,10 +221,18 @@ export class TenantsService {
       kind: tenant.desiredState === 'deleted' ? 'deprovision' : 'provision',
       requestedBy: operator.name,
     });
-    await this.audit.record(tx, operator, action, { type: 'tenant', id: tenant.id }, {
-      generation: tenant.generation,
-      ...(details && typeof details === 'object' && !Array.isArray(details) ? stripLogo(details as Prisma.InputJsonObject) : {}),
-    });
+    await this.audit.record(
+      tx,
+      operator,
+      action,
+      { type: 'tenant', id: tenant.id },
+      {
+        generation: tenant.generation,
+        ...(details && typeof details === 'object' && !Array.isArray(details)
+          ? stripLogo(details as Prisma.InputJsonObject)
+          : {}),
+      },
+    );
   }
 
   private async replay(operator: Operator, key: string, requestHash: string): Promise<TenantView | null> {
