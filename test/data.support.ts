@@ -1,3 +1,4 @@
+import type { StatsAnswerRow } from '@platform/data';
 import { Stack } from './support/stack.js';
 
 export interface Reading {
@@ -8,16 +9,8 @@ export interface Reading {
   tags?: Record<string, string>;
 }
 
-export interface StatsRow {
-  bucket: string;
-  source?: string;
-  metric?: string;
-  count: number;
-  sum: number;
-  avg: number;
-  min: number;
-  max: number;
-}
+/** The API's own answer row: the test computes the same shape independently and compares. */
+export type StatsRow = StatsAnswerRow;
 
 export interface ErrorBody {
   error: string;

@@ -1,3 +1,4 @@
+import { CallerConnection, onboardWithKey } from './counter.support.js';
 import { Stack, uniqueSlug } from './support/stack.js';
 import { aTenant } from './support/tenant.factory.js';
 
@@ -23,7 +24,7 @@ describe('Operating the platform: metrics, request ids and JSON logs', () => {
   let stack: Stack;
 
   beforeAll(async () => {
-    stack = await Stack.start(['control-plane', 'provisioner', 'edge'], { LOG_LEVEL: 'debug' });
+    stack = await Stack.start(['control-plane', 'provisioner', 'edge', 'counter'], { LOG_LEVEL: 'debug' });
   }, 90_000);
 
   afterAll(() => stack.stop());
@@ -71,6 +72,24 @@ describe('Operating the platform: metrics, request ids and JSON logs', () => {
     expect(
       valueOf(provisioner, 'provisioning_queue_oldest_waiting_seconds', { app: 'provisioner' }),
     ).toBeGreaterThanOrEqual(0);
+  });
+
+  it('counts counter values issued, without a tenant label', async () => {
+    const tenant = await onboardWithKey(stack, 'issued');
+    const caller = new CallerConnection(stack.edgeUrl, tenant.host, tenant.key);
+    try {
+      const block = await caller.request<{ first: number; last: number }>(
+        '/api/counter/v1/counters/orders/next?count=5',
+        { method: 'POST' },
+      );
+      expect(block.status).toBe(200);
+    } finally {
+      await caller.close();
+    }
+    const counter = await scrape(`http://127.0.0.1:${stack.env.COUNTER_PORT}/metrics`);
+    expect(valueOf(counter, 'counter_values_issued_total', { app: 'counter' })).toBeGreaterThanOrEqual(5);
+    expect(valueOf(counter, 'counter_leases_total', { app: 'counter' })).toBeGreaterThanOrEqual(1);
+    expect(counter).not.toContain(tenant.slug);
   });
 
   it('serves edge metrics on the apex host only, never on a tenant hostname', async () => {

@@ -2,12 +2,18 @@ import { Module } from '@nestjs/common';
 import { PlatformConfigModule } from '@platform/config';
 import { CounterModule } from '@platform/counter';
 import { DatabaseModule } from '@platform/database';
+import { HealthEndpointsModule } from '@platform/observability';
 import { TenantAuthModule } from '@platform/tenant-auth';
 import { CounterController } from './counter.controller.js';
-import { HealthController } from './health.controller.js';
 
 @Module({
-  imports: [PlatformConfigModule.forApp('counter'), DatabaseModule, TenantAuthModule, CounterModule],
-  controllers: [HealthController, CounterController],
+  imports: [
+    PlatformConfigModule.forApp('counter'),
+    DatabaseModule,
+    TenantAuthModule,
+    CounterModule,
+    HealthEndpointsModule,
+  ],
+  controllers: [CounterController],
 })
 export class CounterAppModule {}

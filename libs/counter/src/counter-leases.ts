@@ -3,6 +3,7 @@ import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
 import type { TenantRef } from '@platform/database';
 import { DomainError } from '@platform/errors';
 import { CountersRepository } from './counters.repository.js';
+import { counterLeases } from './counter.metrics.js';
 
 interface Block {
   first: number;
@@ -92,6 +93,7 @@ export class CounterLeases {
     // Room for this call plus a normal block, so callers queued behind it still find values left.
     const size = count <= this.leaseSize ? this.leaseSize : count + this.leaseSize;
     const first = await this.counters.lease(tenant, name, size);
+    counterLeases.inc();
     if (first !== null) return { first, end: first + size };
     // Near 2^53 a full block no longer fits; lease only what this call needs.
     const exact = await this.counters.lease(tenant, name, count);

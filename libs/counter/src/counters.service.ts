@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { TenantRef } from '@platform/database';
 import { DomainError } from '@platform/errors';
 import { CounterLeases } from './counter-leases.js';
+import { counterValuesIssued } from './counter.metrics.js';
 import type {
   CountQuery,
   CounterBlock,
@@ -20,9 +21,10 @@ export class CountersService {
   ) {}
 
   async next(tenant: TenantRef, name: string, query: CountQuery): Promise<CounterValue | CounterBlock> {
-    if (query.count === undefined) return { name, value: await this.leases.take(tenant, name, 1) };
-    const first = await this.leases.take(tenant, name, query.count);
-    return { name, first, last: first + query.count - 1 };
+    const count = query.count ?? 1;
+    const first = await this.leases.take(tenant, name, count);
+    counterValuesIssued.inc(count);
+    return query.count === undefined ? { name, value: first } : { name, first, last: first + count - 1 };
   }
 
   async create(tenant: TenantRef, name: string, input: CreateCounterInput): Promise<CounterView> {
