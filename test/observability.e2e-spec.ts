@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { CallerConnection, onboardWithKey } from './counter.support.js';
 import { Stack, uniqueSlug } from './support/stack.js';
 import { aTenant } from './support/tenant.factory.js';
@@ -24,7 +25,7 @@ describe('Operating the platform: metrics, request ids and JSON logs', () => {
   let stack: Stack;
 
   beforeAll(async () => {
-    stack = await Stack.start(['control-plane', 'provisioner', 'edge', 'counter'], { LOG_LEVEL: 'debug' });
+    stack = await Stack.start(['control-plane', 'provisioner', 'edge', 'counter', 'data-api'], { LOG_LEVEL: 'debug' });
   }, 90_000);
 
   afterAll(() => stack.stop());
@@ -90,6 +91,23 @@ describe('Operating the platform: metrics, request ids and JSON logs', () => {
     expect(valueOf(counter, 'counter_values_issued_total', { app: 'counter' })).toBeGreaterThanOrEqual(5);
     expect(valueOf(counter, 'counter_leases_total', { app: 'counter' })).toBeGreaterThanOrEqual(1);
     expect(counter).not.toContain(tenant.slug);
+  });
+
+  it('does not log a server error when a caller hangs up in the middle of an upload', async () => {
+    const tenant = await onboardWithKey(stack, 'hangup');
+    const errorsBefore = stack.logs.filter((line) => line.includes('"level":50')).length;
+    const socket = connect(Number(stack.env.EDGE_PORT), '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write(
+      `POST /api/data/v1/measurements HTTP/1.1\r\nHost: ${tenant.host}\r\nAuthorization: Bearer ${tenant.key}\r\n` +
+        'Content-Type: application/x-ndjson\r\nContent-Length: 1000000\r\n\r\n' +
+        '{"source":"s","metric":"m","ts":"2026-01-01T00:00:00Z","value":1}\n'.repeat(100),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    socket.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const errors = stack.logs.filter((line) => line.includes('"level":50')).slice(errorsBefore);
+    expect(errors).toEqual([]);
   });
 
   it('serves edge metrics on the apex host only, never on a tenant hostname', async () => {

@@ -38,6 +38,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
+    // A caller that hung up mid-request is not a server error, and there is no one left to answer.
+    if (reply.raw.destroyed || reply.raw.socket?.destroyed) {
+      this.logger.debug?.(`Client closed the connection: ${(exception as Error)?.message ?? String(exception)}`);
+      return;
+    }
     const { status, body } = this.toResponse(exception);
     if (status === 503) void reply.header('retry-after', '5');
     void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
