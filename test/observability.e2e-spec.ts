@@ -110,6 +110,23 @@ describe('Operating the platform: metrics, request ids and JSON logs', () => {
     expect(errors).toEqual([]);
   });
 
+  it('names the tenant on the log lines of its requests at the edge and of its provisioning job', async () => {
+    const slug = uniqueSlug('logged');
+    const accepted = await stack.api<{ id: string }>('POST', '/v1/tenants', { body: aTenant({ slug }) });
+    await stack.waitForReady(slug);
+    expect((await stack.edge(`${slug}.localhost`)).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    const entries = (app: string) =>
+      stack.logs
+        .filter((line) => line.startsWith(`[${app}] {`))
+        .map((line) => JSON.parse(line.slice(app.length + 3)) as Record<string, unknown>);
+    expect(entries('edge').find((entry) => entry.host === `${slug}.localhost`)).toMatchObject({
+      tenantId: accepted.body.id,
+    });
+    expect(entries('provisioner').filter((entry) => entry.tenantId === accepted.body.id).length).toBeGreaterThan(0);
+  });
+
   it('serves edge metrics on the apex host only, never on a tenant hostname', async () => {
     const apex = await stack.edge('localhost', '/metrics');
     expect(apex.status).toBe(200);

@@ -2,6 +2,7 @@ import type { Span } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { httpRequestDuration, httpRequests } from './metrics.js';
+import { runWithLogContext } from './log-context.js';
 import { SpanKind, context, contextFromCarrier, trace } from './tracing.js';
 
 const spans = new WeakMap<FastifyRequest, Span>();
@@ -12,6 +13,11 @@ const spans = new WeakMap<FastifyRequest, Span>();
  * only at debug level, so the hot path stays cheap.
  */
 export function instrumentHttp(fastify: FastifyInstance, logger: Logger, tracing: boolean): void {
+  // Workloads know the tenant from the edge's headers at once; the edge adds it once it has resolved the host.
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    const tenantId = request.headers['x-platform-tenant-id'];
+    runWithLogContext({ reqId: request.id, tenantId: typeof tenantId === 'string' ? tenantId : undefined }, done);
+  });
   // The rest of the request runs inside the span's context, so spans made further down (queue,
   // provisioning, Postgres) join the same trace. Without tracing the hook is not there at all:
   // the counter's hot path pays nothing for it.
@@ -50,7 +56,6 @@ export function instrumentHttp(fastify: FastifyInstance, logger: Logger, tracing
       status: reply.statusCode,
       ms: Math.round(reply.elapsedTime * 10) / 10,
       host: request.headers.host,
-      tenant: request.headers['x-platform-tenant-slug'],
     };
     const log = () => (failed ? logger.error(line, 'request failed') : logger.debug(line, 'request'));
     if (span) context.with(trace.setSpan(context.active(), span), log);

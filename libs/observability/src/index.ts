@@ -5,3 +5,4 @@ export * from './metrics.js';
 export * from './metrics.controller.js';
 export * from './observability.module.js';
 export * from './tracing.js';
+export * from './log-context.js';

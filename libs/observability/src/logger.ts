@@ -1,6 +1,7 @@
 import type { LoggerService, LogLevel } from '@nestjs/common';
 import { trace } from '@opentelemetry/api';
 import { pino, type Logger } from 'pino';
+import { currentLogContext } from './log-context.js';
 
 const PINO_LEVELS: Record<LogLevel, pino.Level> = {
   fatal: 'fatal',
@@ -29,10 +30,12 @@ export function createPinoLogger(app: string, level: LogLevel): Logger {
     level: PINO_LEVELS[level],
     base: { app },
     redact: { paths: REDACT, censor: '[redacted]' },
-    // The active trace (when tracing is on) on every line, so logs and traces join up.
+    // The request id, tenant and job of the work in hand, and the active trace when tracing is on, on
+    // every line, whoever writes it: logs of one onboarding can be found by tenant or joined to its trace.
     mixin: () => {
       const span = trace.getActiveSpan()?.spanContext();
-      return span && span.traceFlags ? { traceId: span.traceId, spanId: span.spanId } : {};
+      const traced = span && span.traceFlags ? { traceId: span.traceId, spanId: span.spanId } : {};
+      return { ...currentLogContext(), ...traced };
     },
   });
 }

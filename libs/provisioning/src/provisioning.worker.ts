@@ -6,6 +6,7 @@ import {
   contextFromCarrier,
   provisioningJobDuration,
   provisioningJobs,
+  runWithLogContext,
   traced,
 } from '@platform/observability';
 import {
@@ -45,18 +46,15 @@ export class ProvisioningWorker implements OnApplicationBootstrap, OnModuleDestr
     });
   }
 
-  /** The job continues the trace of the change that queued it. */
+  /** The job continues the trace of the change that queued it; its log lines name the tenant and job. */
   private traced(job: Job<ProvisioningJobPayload>, token?: string): Promise<string> {
     const attributes = {
       'job.id': job.id ?? '',
       'job.attempt': job.attemptsMade + 1,
       'tenant.id': String(job.data?.tenantId),
     };
-    return traced(
-      `${job.name} tenant`,
-      () => this.process(job, token),
-      attributes,
-      contextFromCarrier(job.data?.trace),
+    return runWithLogContext({ tenantId: String(job.data?.tenantId), jobId: job.id }, () =>
+      traced(`${job.name} tenant`, () => this.process(job, token), attributes, contextFromCarrier(job.data?.trace)),
     );
   }
 
@@ -73,6 +71,7 @@ export class ProvisioningWorker implements OnApplicationBootstrap, OnModuleDestr
     try {
       const outcome = await this.provision.run(payload, jobId, job.attemptsMade + 1);
       count(outcome);
+      this.logger.log(`Job ${jobId} (${job.name}, generation ${payload.generation}) ${outcome}`);
       if (outcome === 'converged') changeToConverged.observe({ kind: job.name }, (Date.now() - job.timestamp) / 1000);
       return outcome;
     } catch (error) {

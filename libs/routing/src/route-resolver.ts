@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
 import type { Route } from '@platform/database';
+import { addToLogContext } from '@platform/observability';
 import { TenantsRepository } from '@platform/tenancy';
 import { RoutesRepository } from './routes.repository.js';
 import { subscribeToRouteEvents } from './route-events.js';
@@ -36,7 +37,12 @@ export class RouteResolver implements OnModuleDestroy {
   }
 
   async resolve(hostHeader: string | undefined): Promise<Resolution> {
-    const hostname = normaliseHost(hostHeader);
+    const resolution = await this.cachedLookup(normaliseHost(hostHeader));
+    if (resolution.kind === 'routed') addToLogContext({ tenantId: resolution.route.tenantId });
+    return resolution;
+  }
+
+  private async cachedLookup(hostname: string): Promise<Resolution> {
     const cached = this.cache.get(hostname);
     if (cached && cached.expiresAt > Date.now()) return cached.resolution;
     const resolution = await this.lookup(hostname);
