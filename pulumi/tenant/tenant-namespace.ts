@@ -139,6 +139,26 @@ export class TenantNamespace extends pulumi.ComponentResource {
       inNamespace,
     );
 
+    // The edge reads the tenant's branding from its public bucket over HTTPS; private ranges (other
+    // pods, other tenants) stay out of reach.
+    new k8s.networking.v1.NetworkPolicy(
+      `${name}-allow-edge-branding`,
+      {
+        metadata: metadata('allow-edge-branding-egress'),
+        spec: {
+          podSelector: { matchLabels: { 'app.kubernetes.io/name': args.publicWorkload } },
+          policyTypes: ['Egress'],
+          egress: [
+            {
+              to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] } }],
+              ports: [{ protocol: 'TCP', port: 443 }],
+            },
+          ],
+        },
+      },
+      inNamespace,
+    );
+
     const serviceAccount = new k8s.core.v1.ServiceAccount(
       `${name}-sa`,
       {

@@ -138,8 +138,14 @@ describe('tenantProgram', () => {
         { name: 'COUNTER_URL', value: 'http://counter' },
         { name: 'DATA_API_URL', value: 'http://data-api' },
         { name: 'PLATFORM_DOMAIN', value: 'saas.example.com' },
+        { name: 'ASSET_BASE_URL', value: expect.stringMatching(/^https:\/\/storage\.googleapis\.com\/[a-z0-9-]+$/) },
       ]),
     );
+    const branding = inputsOf<{ spec: { podSelector: unknown; egress: { ports: unknown[] }[] } }>(
+      byMetadataName(sut, 'kubernetes:networking.k8s.io/v1:NetworkPolicy', 'allow-edge-branding-egress'),
+    );
+    expect(branding.spec.podSelector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'edge' } });
+    expect(branding.spec.egress).toEqual([expect.objectContaining({ ports: [{ protocol: 'TCP', port: 443 }] })]);
     // The edge answers probes on the platform apex only.
     expect(edge.readinessProbe.httpGet.httpHeaders).toEqual([{ name: 'Host', value: 'saas.example.com' }]);
     const within = inputsOf<{ spec: unknown }>(

@@ -95,6 +95,8 @@ export class TenantStack extends pulumi.ComponentResource {
         PLATFORM_DOMAIN: settings.platformDomain,
         COUNTER_URL: pulumi.interpolate`http://${counter.serviceName}`,
         DATA_API_URL: pulumi.interpolate`http://${dataApi.serviceName}`,
+        // Branding is read from the tenant's public bucket (the one the CDN serves), not a local disk.
+        ASSET_BASE_URL: `https://storage.googleapis.com/${plan.bucketName}`,
       },
       settings.platformDomain,
     );

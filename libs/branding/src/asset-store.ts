@@ -28,12 +28,43 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 const CACHE_ENTRIES = 2_000;
 
+export function isAssetName(name: string): boolean {
+  return ASSET_NAME.test(name);
+}
+
+/** What the edge serves for a file: its content type comes from the extension, its etag from its bytes. */
+export function storedAssetOf(name: string, body: Buffer): StoredAsset {
+  return {
+    body,
+    contentType: CONTENT_TYPES[ASSET_NAME.exec(name)![1]!]!,
+    etag: `"${createHash('sha256').update(body).digest('hex').slice(0, 32)}"`,
+  };
+}
+
+/** Names are content hashes, so a file read once may be kept in memory for good (bounded). */
+export class AssetCache {
+  private readonly entries = new Map<string, StoredAsset>();
+
+  get(key: string): StoredAsset | undefined {
+    return this.entries.get(key);
+  }
+
+  set(key: string, asset: StoredAsset): void {
+    if (this.entries.size >= CACHE_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(key, asset);
+  }
+
+  dropPrefix(prefix: string): void {
+    for (const key of this.entries.keys()) if (key.startsWith(prefix)) this.entries.delete(key);
+  }
+}
+
 /**
  * Files under `<dir>/<tenantId>/<hashed name>`. Names are content hashes, so a file is written once
  * (temp file then rename: a reader never sees half of it) and may be cached forever in memory.
  */
 export class LocalAssetStore implements AssetStore {
-  private readonly cache = new Map<string, StoredAsset>();
+  private readonly cache = new AssetCache();
 
   constructor(private readonly dir: string) {}
 
@@ -61,19 +92,14 @@ export class LocalAssetStore implements AssetStore {
       throw error;
     });
     if (!body) return undefined;
-    const stored = {
-      body,
-      contentType: CONTENT_TYPES[ASSET_NAME.exec(name)![1]!]!,
-      etag: `"${createHash('sha256').update(body).digest('hex').slice(0, 32)}"`,
-    };
-    if (this.cache.size >= CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
+    const stored = storedAssetOf(name, body);
     this.cache.set(key, stored);
     return stored;
   }
 
   async removeAll(tenantId: string): Promise<void> {
     await rm(this.folderOf(tenantId), { recursive: true, force: true });
-    for (const key of this.cache.keys()) if (key.startsWith(`${tenantId}/`)) this.cache.delete(key);
+    this.cache.dropPrefix(`${tenantId}/`);
   }
 
   private folderOf(tenantId: string): string {

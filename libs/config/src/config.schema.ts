@@ -27,6 +27,8 @@ const envSchema = z.object({
     .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, 'must be a lowercase DNS name')
     .default('localhost'),
   ASSET_DIR: z.string().min(1).default('var/assets'),
+  // Set on GKE, where each tenant's edge reads branding from the tenant's public bucket instead of ASSET_DIR.
+  ASSET_BASE_URL: z.url().optional(),
   CONTROL_PLANE_PORT: port(3000),
   EDGE_PORT: port(8080),
   EDGE_PUBLIC_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
@@ -97,7 +99,7 @@ function toConfig(env: Env, signingSecret: string) {
     database: { url: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX },
     redis: { url: env.REDIS_URL, prefix: env.QUEUE_PREFIX },
     platform: { domain: env.PLATFORM_DOMAIN, edgePublicPort: env.EDGE_PUBLIC_PORT ?? env.EDGE_PORT },
-    assets: { dir: env.ASSET_DIR },
+    assets: { dir: env.ASSET_DIR, baseUrl: env.ASSET_BASE_URL },
     controlPlane: { port: env.CONTROL_PLANE_PORT, adminToken: env.ADMIN_TOKEN, bodyLimitBytes: env.BODY_LIMIT_BYTES },
     provisioner: {
       port: env.PROVISIONER_PORT,

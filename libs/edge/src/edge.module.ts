@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ASSET_STORE, LocalAssetStore } from '@platform/branding';
+import { ASSET_STORE, BucketAssetStore, LocalAssetStore } from '@platform/branding';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
 import { HealthModule } from '@platform/observability';
 import { RouteResolverModule } from '@platform/routing';
@@ -20,7 +20,8 @@ import { WorkloadProxy } from './workload.proxy.js';
     {
       provide: ASSET_STORE,
       inject: [PLATFORM_CONFIG],
-      useFactory: (config: PlatformConfig) => new LocalAssetStore(config.assets.dir),
+      useFactory: (config: PlatformConfig) =>
+        config.assets.baseUrl ? new BucketAssetStore(config.assets.baseUrl) : new LocalAssetStore(config.assets.dir),
     },
   ],
 })
