@@ -20,13 +20,21 @@ describe('The platform under dependency faults', () => {
   it('answers 503 (not 500) while Postgres restarts, and every tenant onboarded around it ends Ready', async () => {
     const [port] = await freePorts(1);
     const postgres = await PrivatePostgres.start(port!);
-    const stack = await Stack.start(['control-plane', 'provisioner', 'edge'], {
+    const stack = await Stack.start(['control-plane', 'provisioner', 'edge', 'counter'], {
       PG_SERVER: `postgresql://postgres@127.0.0.1:${port}`,
       PROVISIONER_MAX_ATTEMPTS: '12',
     });
     try {
+      const tenant = await onboardWithKey(stack, 'pgdown-counter');
+      const caller = new CallerConnection(stack.edgeUrl, tenant.host, tenant.key);
+      // Warms the edge's route and the counter's key caches, so the call below reaches the counter's store.
+      expect((await caller.request('/api/counter/v1/counters')).status).toBe(200);
       const slugs = await onboard(stack, 20, 'pgdown');
       postgres.down();
+
+      const counters = await caller.request<{ error: string }>('/api/counter/v1/counters');
+      await caller.close();
+      expect(counters).toMatchObject({ status: 503, body: { error: 'DependencyUnavailable' } });
 
       const during = await stack.api('POST', '/v1/tenants', { body: aTenant({ slug: uniqueSlug('during') }) });
       expect(during.status).toBe(503);

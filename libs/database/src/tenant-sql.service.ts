@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import pg from 'pg';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
 import { quoteIdent, databaseNameOf } from './sql-identifier.js';
@@ -18,11 +18,15 @@ export type TenantClient = pg.PoolClient;
  */
 @Injectable()
 export class TenantSqlService implements OnModuleDestroy {
+  private readonly logger = new Logger(TenantSqlService.name);
   readonly pool: pg.Pool;
   private readonly databaseName: string;
 
   constructor(@Inject(PLATFORM_CONFIG) config: PlatformConfig) {
     this.pool = new pg.Pool({ connectionString: config.database.url, max: config.database.poolMax });
+    // An idle connection that Postgres drops (restart, failover) is reported here; unheard, it would
+    // crash the process. The pool replaces it; requests in flight get their own error (a 503).
+    this.pool.on('error', (error) => this.logger.warn(`Idle Postgres connection lost: ${error.message}`));
     this.databaseName = databaseNameOf(config.database.url);
   }
 
