@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { type TenantClient, type TenantRef, TenantSqlService } from '@platform/database';
-import { DomainError } from '@platform/errors';
 import type { CounterView } from './counter.schemas.js';
 
 /** Postgres refuses a `next` past 2^53, so every value handed out stays exact as a JSON number. */
@@ -92,8 +91,7 @@ export class CountersRepository {
     try {
       return await this.sql.run(tenant, work);
     } catch (error) {
-      if (isUnavailable(error))
-        throw new DomainError('DependencyUnavailable', 'The counter store is unavailable; retry');
+      // Anything else, Postgres being down included, is answered by the shared error filter (503 there).
       if (codeOf(error) !== UNDEFINED_TABLE) throw error;
     }
     await this.sql
@@ -116,11 +114,6 @@ function viewOf(row: CounterRow): CounterView {
 }
 
 /** Connection refused or lost, server shutting down or out of connections: worth a retry, not a 500. */
-function isUnavailable(error: unknown): boolean {
-  const code = codeOf(error) ?? '';
-  return code.startsWith('ECONN') || code.startsWith('08') || code.startsWith('57P') || code === '53300';
-}
-
 function codeOf(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
 }

@@ -1,23 +1,8 @@
-// Network failures, and Postgres's "shutting down / starting up / too many connections / cannot connect".
-const UNAVAILABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  '57P01',
-  '57P02',
-  '57P03',
-  '53300',
-  '08000',
-  '08001',
-  '08003',
-  '08006',
-  'P1001',
-  'P1002',
-  'P1017',
-]);
+// Network failures, and Postgres's "connection exception" (08), "operator intervention: shutting
+// down / starting up" (57P) and "too many connections" (53300); Prisma's "cannot reach / closed".
+const UNAVAILABLE_CODES = new Set(['ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', '53300', 'P1001', 'P1002', 'P1017']);
+const UNAVAILABLE_CODE_PREFIXES = ['ECONN', '08', '57P'];
+const UNAVAILABLE_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout']);
 const UNAVAILABLE_MESSAGES = [
   /connection terminated/i,
   /can't reach database/i,
@@ -27,24 +12,30 @@ const UNAVAILABLE_MESSAGES = [
   /DatabaseNotReachable/,
 ];
 
+interface DriverError {
+  code?: unknown;
+  originalCode?: unknown;
+  kind?: unknown;
+  message?: unknown;
+  cause?: unknown;
+}
+
+function isUnavailableCode(code: unknown): boolean {
+  if (typeof code !== 'string') return false;
+  return UNAVAILABLE_CODES.has(code) || UNAVAILABLE_CODE_PREFIXES.some((prefix) => code.startsWith(prefix));
+}
+
 /**
  * True when an error means a dependency (Postgres, Redis) is down or restarting, not that the request
  * was wrong: callers answer 503 and retry later. Drivers wrap errors, so the whole `cause` chain is read.
  */
 export function isDependencyUnavailable(error: unknown): boolean {
-  for (let current = error, depth = 0; current && depth < 6; depth += 1) {
-    const { code, kind, message, cause } = current as {
-      code?: unknown;
-      kind?: unknown;
-      message?: unknown;
-      cause?: unknown;
-    };
-    if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
-    if (typeof code === 'string' && UNAVAILABLE_CODES.has((current as { originalCode?: string }).originalCode ?? ''))
-      return true;
-    if (kind === 'DatabaseNotReachable' || kind === 'ConnectionClosed' || kind === 'SocketTimeout') return true;
+  for (let current = error as DriverError | undefined, depth = 0; current && depth < 6; depth += 1) {
+    if (isUnavailableCode(current.code) || isUnavailableCode(current.originalCode)) return true;
+    if (typeof current.kind === 'string' && UNAVAILABLE_KINDS.has(current.kind)) return true;
+    const message = current.message;
     if (typeof message === 'string' && UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(message))) return true;
-    current = cause;
+    current = current.cause as DriverError | undefined;
   }
   return false;
 }
