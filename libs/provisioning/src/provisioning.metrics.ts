@@ -13,15 +13,14 @@ export class ProvisioningMetrics implements OnModuleInit {
 
   onModuleInit(): void {
     scrapedGauge('provisioning_queue_jobs', 'Provisioning jobs in the queue by state', ['state'], async (set) => {
-      const { counts } = await this.queue.depth();
-      for (const [state, value] of Object.entries(counts)) set({ state }, value);
+      for (const [state, value] of Object.entries(await this.queue.jobCounts())) set({ state }, value);
     });
     scrapedGauge(
       'provisioning_queue_oldest_waiting_seconds',
       'Age of the oldest waiting provisioning job',
       [],
       async (set) => {
-        set({}, (await this.queue.depth()).oldestWaitingAgeMs / 1000);
+        set({}, (await this.queue.oldestWaitingAgeMs()) / 1000);
       },
     );
     scrapedGauge('tenants', 'Tenants by phase', ['phase'], async (set) => {

@@ -58,11 +58,14 @@ export class ProvisioningQueue implements OnModuleDestroy {
     }
   }
 
-  /** Jobs by state, and how long the oldest waiting job has waited (0 when none waits). */
-  async depth(): Promise<{ counts: Record<string, number>; oldestWaitingAgeMs: number }> {
-    const counts = await this.queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized');
+  jobCounts(): Promise<Record<string, number>> {
+    return this.queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized');
+  }
+
+  /** How long the oldest waiting job has waited (0 when none waits). */
+  async oldestWaitingAgeMs(): Promise<number> {
     const [oldest] = await this.queue.getJobs(['waiting', 'prioritized'], 0, 0, true);
-    return { counts, oldestWaitingAgeMs: oldest ? Date.now() - oldest.timestamp : 0 };
+    return oldest ? Date.now() - oldest.timestamp : 0;
   }
 
   async ping(): Promise<void> {
