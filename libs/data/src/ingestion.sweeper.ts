@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
+import { type RecurringSweep, startRecurringSweep } from '@platform/queue';
 import { DataTenantsRepository } from './data-tenants.repository.js';
 import { IngestionsService } from './ingestions.service.js';
 
@@ -7,8 +8,7 @@ import { IngestionsService } from './ingestions.service.js';
 @Injectable()
 export class IngestionSweeper implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(IngestionSweeper.name);
-  private timer?: NodeJS.Timeout;
-  private running = false;
+  private loop?: RecurringSweep;
 
   constructor(
     private readonly tenants: DataTenantsRepository,
@@ -17,26 +17,21 @@ export class IngestionSweeper implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    this.timer = setInterval(() => void this.sweep(), this.config.dataApi.ingestionSweepMs);
-    this.timer.unref();
+    this.loop = startRecurringSweep(
+      this.config.dataApi.ingestionSweepMs,
+      () => this.sweep(),
+      (error) => this.logger.warn(`Ingestion sweep skipped: ${error.message}`),
+    );
   }
 
   onModuleDestroy(): void {
-    clearInterval(this.timer);
+    this.loop?.stop();
   }
 
   async sweep(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      for (const tenant of await this.tenants.withIngestions()) {
-        const requeued = await this.ingestions.requeueStale(tenant, this.config.dataApi.ingestionSweepMs);
-        if (requeued) this.logger.warn(`Queued ${requeued} waiting ingestion(s) of ${tenant.tenantSlug} again`);
-      }
-    } catch (error) {
-      this.logger.warn(`Ingestion sweep skipped: ${(error as Error).message}`);
-    } finally {
-      this.running = false;
+    for (const tenant of await this.tenants.withIngestions()) {
+      const requeued = await this.ingestions.requeueStale(tenant, this.config.dataApi.ingestionSweepMs);
+      if (requeued) this.logger.warn(`Queued ${requeued} waiting ingestion(s) of ${tenant.tenantSlug} again`);
     }
   }
 }

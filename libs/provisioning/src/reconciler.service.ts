@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
-import { ProvisioningQueue } from '@platform/queue';
+import { ProvisioningQueue, type RecurringSweep, startRecurringSweep } from '@platform/queue';
 import { TenantsRepository } from '@platform/tenancy';
 
 const BATCH = 500;
@@ -13,8 +13,7 @@ const BATCH = 500;
 @Injectable()
 export class ReconcilerService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(ReconcilerService.name);
-  private timer?: NodeJS.Timeout;
-  private running = false;
+  private loop?: RecurringSweep;
 
   constructor(
     private readonly tenants: TenantsRepository,
@@ -23,8 +22,12 @@ export class ReconcilerService implements OnApplicationBootstrap, OnModuleDestro
   ) {}
 
   onApplicationBootstrap(): void {
-    void this.tick();
-    this.timer = setInterval(() => void this.tick(), this.config.provisioner.reconcileIntervalMs);
+    this.loop = startRecurringSweep(
+      this.config.provisioner.reconcileIntervalMs,
+      () => this.tick(),
+      (error) => this.logger.warn(`Reconcile pass failed: ${error.message}`),
+      { runNow: true },
+    );
   }
 
   async reconcileOnce(): Promise<number> {
@@ -38,19 +41,11 @@ export class ReconcilerService implements OnApplicationBootstrap, OnModuleDestro
   }
 
   private async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      const queued = await this.reconcileOnce();
-      if (queued) this.logger.log(`Reconciler checked ${queued} lagging tenant(s)`);
-    } catch (error) {
-      this.logger.warn(`Reconcile pass failed: ${(error as Error).message}`);
-    } finally {
-      this.running = false;
-    }
+    const queued = await this.reconcileOnce();
+    if (queued) this.logger.log(`Reconciler checked ${queued} lagging tenant(s)`);
   }
 
   onModuleDestroy(): void {
-    clearInterval(this.timer);
+    this.loop?.stop();
   }
 }

@@ -3,3 +3,4 @@ export * from './provisioning.queue.js';
 export * from './queue.module.js';
 export * from './redis-connection.js';
 export * from './ingestion-job.contract.js';
+export * from './recurring-sweep.js';
