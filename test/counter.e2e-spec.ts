@@ -1,8 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
 import { quoteIdent, tenantDatabaseNames } from '@platform/database';
 import { spawnApp, stopProcess, waitForHttp } from '../scripts/platform-processes.js';
-import { CallerConnection, type TenantWithKey, freePort, onboardWithKey, problemsIn } from './counter.support.js';
-import { Stack } from './support/stack.js';
+import { CallerConnection, type TenantWithKey, onboardWithKey } from './support/tenant-caller.js';
+import { problemsIn } from './counter.support.js';
+import { Stack, freePorts } from './support/stack.js';
 
 // Small leases make the replicas go back to Postgres often, which is where a duplicate could hide.
 const LEASE_SIZE = '100';
@@ -41,7 +42,7 @@ describe('Sequence counter under concurrency, replicas and crashes', () => {
     let replicaUrl: string;
 
     beforeAll(async () => {
-      const port = await freePort();
+      const port = (await freePorts(1))[0]!;
       replicaUrl = `http://127.0.0.1:${port}`;
       replica = spawnApp('counter', { env: { ...stack.env, COUNTER_PORT: String(port) } });
       await waitForHttp(`${replicaUrl}/health`);

@@ -1,4 +1,4 @@
-import { CallerConnection, type TenantWithKey, onboardWithKey } from './counter.support.js';
+import { CallerConnection, type TenantWithKey, onboardWithKey } from './support/tenant-caller.js';
 import { type ErrorBody, JSON_BODY, NDJSON, countRows, ndjson } from './data.support.js';
 import { Stack } from './support/stack.js';
 

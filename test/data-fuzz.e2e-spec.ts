@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { quoteIdent, tenantDatabaseNames } from '@platform/database';
-import { CallerConnection, type TenantWithKey, onboardWithKey } from './counter.support.js';
+import { CallerConnection, type TenantWithKey, onboardWithKey } from './support/tenant-caller.js';
 import { Stack } from './support/stack.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1000);

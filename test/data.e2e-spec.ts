@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { CallerConnection, type TenantWithKey, onboardWithKey } from './counter.support.js';
+import { CallerConnection, type TenantWithKey, onboardWithKey } from './support/tenant-caller.js';
 import {
   type ErrorBody,
   JSON_BODY,

@@ -1,4 +1,5 @@
-import { CallerConnection, onboardWithKey, problemsIn } from './counter.support.js';
+import { CallerConnection, onboardWithKey } from './support/tenant-caller.js';
+import { problemsIn } from './counter.support.js';
 import { PrivatePostgres, PrivateRedis } from './support/private-services.js';
 import { Stack, freePorts, uniqueSlug } from './support/stack.js';
 import { aTenant } from './support/tenant.factory.js';

@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 import { tenantJwtKeyOf } from '@platform/tenant-auth';
-import { CallerConnection, type TenantWithKey, onboardWithKey } from './counter.support.js';
+import { CallerConnection, type TenantWithKey, onboardWithKey } from './support/tenant-caller.js';
 import { Stack, uniqueSlug } from './support/stack.js';
 import { aTenant } from './support/tenant.factory.js';
 

@@ -1,6 +1,6 @@
 import { SignJWT, decodeJwt } from 'jose';
 import { KEY_CACHE_MS, signEdgeContext, tenantJwtKeyOf } from '@platform/tenant-auth';
-import { CallerConnection, type RequestOptions, type TenantWithKey, onboardWithKey } from './counter.support.js';
+import { CallerConnection, type RequestOptions, type TenantWithKey, onboardWithKey } from './support/tenant-caller.js';
 import { Stack } from './support/stack.js';
 
 interface ErrorBody {

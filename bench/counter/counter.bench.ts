@@ -4,14 +4,13 @@
  * Each target runs in its own process; autocannon drives it from this one.
  */
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { signEdgeContext } from '@platform/tenant-auth';
 import { stopProcess, waitForHttp } from '../../scripts/platform-processes.js';
-import { Stack, uniqueSlug } from '../../test/support/stack.js';
+import { Stack, freePorts, uniqueSlug } from '../../test/support/stack.js';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -77,16 +76,8 @@ async function measure(targets: Target[]): Promise<Figures[]> {
   }));
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 async function startHelloWorld() {
-  const port = await freePort();
+  const [port] = await freePorts(1);
   const entry = join(dirname(fileURLToPath(import.meta.url)), 'hello-world.server.js');
   const child = spawn(process.execPath, [entry], {
     env: { ...process.env, HELLO_PORT: String(port) },
