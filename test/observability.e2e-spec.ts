@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { CallerConnection, onboardWithKey } from './counter.support.js';
+import { CallerConnection, onboardWithKey } from './support/tenant-caller.js';
 import { Stack, uniqueSlug } from './support/stack.js';
 import { aTenant } from './support/tenant.factory.js';
 
@@ -125,6 +125,30 @@ describe('Operating the platform: metrics, request ids and JSON logs', () => {
       tenantId: accepted.body.id,
     });
     expect(entries('provisioner').filter((entry) => entry.tenantId === accepted.body.id).length).toBeGreaterThan(0);
+  });
+
+  it("names a workload request's tenant only once the edge's signature is verified", async () => {
+    const tenant = await onboardWithKey(stack, 'signed');
+    const caller = new CallerConnection(stack.edgeUrl, tenant.host, tenant.key);
+    try {
+      expect((await caller.request('/api/counter/v1/counters/logged/next', { method: 'POST' })).status).toBe(200);
+    } finally {
+      await caller.close();
+    }
+    const forged = await fetch(`http://127.0.0.1:${stack.env.COUNTER_PORT}/v1/counters/forged/next`, {
+      method: 'POST',
+      headers: { 'x-platform-tenant-id': tenant.tenantId },
+    });
+    expect(forged.status).toBe(401);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    const counterLines = stack.logs
+      .filter((line) => line.startsWith('[counter] {'))
+      .map((line) => JSON.parse(line.slice('[counter] '.length)) as Record<string, unknown>);
+    expect(counterLines.find((entry) => entry.url === '/v1/counters/logged/next')).toMatchObject({
+      tenantId: tenant.tenantId,
+    });
+    expect(counterLines.find((entry) => entry.url === '/v1/counters/forged/next')).not.toHaveProperty('tenantId');
   });
 
   it('serves edge metrics on the apex host only, never on a tenant hostname', async () => {

@@ -13,11 +13,9 @@ const spans = new WeakMap<FastifyRequest, Span>();
  * only at debug level, so the hot path stays cheap.
  */
 export function instrumentHttp(fastify: FastifyInstance, logger: Logger, tracing: boolean): void {
-  // Workloads know the tenant from the edge's headers at once; the edge adds it once it has resolved the host.
-  fastify.addHook('onRequest', (request, _reply, done) => {
-    const tenantId = request.headers['x-platform-tenant-id'];
-    runWithLogContext({ reqId: request.id, tenantId: typeof tenantId === 'string' ? tenantId : undefined }, done);
-  });
+  // Whoever learns the tenant adds it: the edge once it has resolved the host, workloads once the
+  // edge's signature is verified.
+  fastify.addHook('onRequest', (request, _reply, done) => runWithLogContext({ reqId: request.id }, done));
   // The rest of the request runs inside the span's context, so spans made further down (queue,
   // provisioning, Postgres) join the same trace. Without tracing the hook is not there at all:
   // the counter's hot path pays nothing for it.

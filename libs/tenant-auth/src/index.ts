@@ -1,7 +1,6 @@
 export * from './api-keys.service.js';
 export * from './api-key.verifier.js';
 export * from './edge-context.js';
-export * from './edge-tenant.guard.js';
 export * from './tenant-auth.module.js';
 export * from './tenant-caller.js';
 export * from './tenant-caller.authenticator.js';

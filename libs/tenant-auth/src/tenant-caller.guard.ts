@@ -2,6 +2,7 @@ import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@ne
 import type { IncomingHttpHeaders } from 'node:http';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
 import { DomainError } from '@platform/errors';
+import { addToLogContext } from '@platform/observability';
 import { verifyEdgeContext } from './edge-context.js';
 import type { RequestWithCaller, TenantCaller } from './tenant-caller.js';
 import { TenantCallerAuthenticator } from './tenant-caller.authenticator.js';
@@ -28,6 +29,8 @@ export class TenantCallerGuard implements CanActivate {
     const tenant = verifyEdgeContext(this.config.edge.signingSecret, headers);
     if (!tenant)
       throw new DomainError('Unauthenticated', 'Workloads are reached through the edge on a tenant hostname');
+    // Only a tenant the edge signed names the log lines; a forged header never does.
+    addToLogContext({ tenantId: tenant.tenantId });
     return this.authenticator.authenticate(tenant, headers.authorization);
   }
 }
