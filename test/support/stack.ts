@@ -10,7 +10,6 @@ import type { TenantView } from '@platform/tenancy';
 import { type PlatformApp, spawnApp, stopProcess, waitForHttp } from '../../scripts/platform-processes.js';
 import { dropTestDatabase, newTestDatabaseName } from './test-database.js';
 
-export const PG_ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
 export const REDIS_URL = 'redis://127.0.0.1:6379';
 
 export interface HttpAnswer<T = unknown> {

@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
 
-const ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
+/** The machine's shared Postgres server, as its superuser. */
+export const PG_ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
 
 async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
+  const client = new pg.Client({ connectionString: PG_ADMIN_URL });
   await client.connect();
   try {
     return await work(client);
