@@ -134,14 +134,18 @@ describe('Tenant authentication (API keys, JWTs, the token endpoint)', () => {
     expect((await next(a, token)).status).toBe(200);
     await revoke(used.id);
     const revokedAt = Date.now();
-    let keyStatus = 200;
-    while (keyStatus === 200 && Date.now() - revokedAt < KEY_CACHE_MS + 2_000) {
-      keyStatus = (await next(a, used.key)).status;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    expect(keyStatus).toBe(401);
-    expect((await next(a, token)).status).toBe(401);
-    expect((await tokenFor(a, used.key)).status).toBe(401);
+    // Each credential is cached on its own, so each is polled until refused, within the bound.
+    const statusAfterCacheLifetime = async (call: () => Promise<{ status: number }>) => {
+      let status = 200;
+      while (status === 200 && Date.now() - revokedAt < KEY_CACHE_MS + 2_000) {
+        status = (await call()).status;
+        if (status === 200) await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      return status;
+    };
+    expect(await statusAfterCacheLifetime(() => next(a, used.key))).toBe(401);
+    expect(await statusAfterCacheLifetime(() => next(a, token))).toBe(401);
+    expect(await statusAfterCacheLifetime(() => tokenFor(a, used.key))).toBe(401);
   }, 20_000);
 
   const badTokenRequests: [string, RequestOptions, number][] = [

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { loadConfigOrExit } from '@platform/config';
 import { createHttpApp, listen } from '@platform/http-api';
 import { CounterAppModule } from './counter.module.js';
-import { registerNextValueRoute } from './next-value.route.js';
+import { nextValueFastPath, registerNextValueRoute } from './next-value.route.js';
 
 // Counter bodies are at most `{ "start": n }`; anything big is refused before it is parsed.
 const COUNTER_BODY_LIMIT_BYTES = 4_096;
@@ -13,6 +13,7 @@ const app = await createHttpApp(CounterAppModule, {
   logLevel: config.app.logLevel,
   bodyLimitBytes: COUNTER_BODY_LIMIT_BYTES,
   tracing: config.tracing,
+  fastPath: nextValueFastPath,
 });
 registerNextValueRoute(app);
 await listen(app, config.counter.port, 'counter');

@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { CountersService, countQuerySchema, counterNameSchema } from '@platform/counter';
-import { ZodPipe } from '@platform/http-api';
+import { CountersService, MAX_COUNT, countQuerySchema, counterNameSchema } from '@platform/counter';
+import { type FastPath, ZodPipe, hasRequestBody } from '@platform/http-api';
 import { TenantCallerGuard } from '@platform/tenant-auth';
 
+const ROUTE = '/v1/counters/:name/next';
 const nameOf = new ZodPipe(counterNameSchema, 'Counter name');
 const queryOf = new ZodPipe(countQuerySchema, 'Query');
 
@@ -17,11 +19,41 @@ export function registerNextValueRoute(app: NestFastifyApplication): void {
   app
     .getHttpAdapter()
     .getInstance()
-    .post<{ Params: { name: string }; Querystring: Record<string, string> }>(
-      '/v1/counters/:name/next',
-      async (request) => {
-        const caller = await guard.callerOf(request.headers);
-        return counters.next(caller, nameOf.transform(request.params.name), queryOf.transform(request.query));
-      },
-    );
+    .post<{ Params: { name: string }; Querystring: Record<string, string> }>(ROUTE, async (request) => {
+      const caller = await guard.callerOf(request.headers);
+      return counters.next(caller, nameOf.transform(request.params.name), queryOf.transform(request.query));
+    });
+}
+
+// Only the plain forms: a valid name, and at most `?count=` with digits. Anything else (encoded
+// characters, other parameters, out-of-range counts) takes the full route and its validation.
+const PLAIN_NEXT = /^\/v1\/counters\/([a-zA-Z0-9_.-]{1,64})\/next(?:\?count=([1-9][0-9]{0,4}))?$/;
+
+/**
+ * The same route answered before Fastify when everything it needs is in memory: the edge's
+ * signature, an API key this replica checked recently, and values of a block it already leased.
+ * The first call of a key or counter, every JWT and every refusal take the full route above.
+ */
+export function nextValueFastPath(app: NestFastifyApplication): FastPath {
+  const counters = app.get(CountersService);
+  const guard = app.get(TenantCallerGuard);
+  return (request, response) => {
+    if (request.method !== 'POST' || hasRequestBody(request)) return false;
+    const match = PLAIN_NEXT.exec(request.url ?? '');
+    if (!match) return false;
+    const count = match[2] === undefined ? undefined : Number(match[2]);
+    if (count !== undefined && count > MAX_COUNT) return false;
+    const caller = guard.heldCallerOf(request.headers);
+    const answer = caller && counters.nextHeld(caller, match[1]!, { count });
+    if (!answer) return false;
+    const body = JSON.stringify(answer);
+    const requestId = request.headers['x-request-id'];
+    response.writeHead(200, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+      'x-request-id': typeof requestId === 'string' ? requestId : randomUUID(),
+    });
+    response.end(body);
+    return ROUTE;
+  };
 }

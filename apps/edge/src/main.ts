@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { loadConfigOrExit } from '@platform/config';
-import { passBodiesThrough } from '@platform/edge';
+import { passBodiesThrough, workloadFastPath } from '@platform/edge';
 import { createHttpApp, listen } from '@platform/http-api';
 import { EdgeAppModule } from './edge-app.module.js';
 
@@ -9,6 +9,7 @@ const app = await createHttpApp(EdgeAppModule, {
   name: 'edge',
   logLevel: config.app.logLevel,
   tracing: config.tracing,
+  fastPath: workloadFastPath,
 });
 passBodiesThrough(app);
 await listen(app, config.edge.port, 'edge');

@@ -45,21 +45,25 @@ export class CounterLeases {
 
   /** Answers the first of `count` consecutive values, unique across replicas and restarts. */
   async take(tenant: TenantRef, name: string, count: number): Promise<number> {
-    const lease = this.leaseOf(tenant, name);
     for (;;) {
-      if (lease.end - lease.next >= count) {
-        const first = lease.next;
-        lease.next += count;
-        if (lease.end - lease.next < this.leaseSize * PREFETCH_AT) this.prefetch(tenant, name, lease);
-        return first;
-      }
-      if (lease.spare && lease.spare.end - lease.spare.first >= count) {
-        Object.assign(lease, { next: lease.spare.first, end: lease.spare.end, spare: null });
-        continue;
-      }
+      const first = this.takeHeld(tenant, name, count);
+      if (first !== undefined) return first;
       // Concurrent callers share one round trip to Postgres instead of each leasing their own block.
-      await this.leaseBlock(tenant, name, lease, count);
+      await this.leaseBlock(tenant, name, this.leaseOf(tenant, name), count);
     }
+  }
+
+  /** The same, from the blocks this replica already holds; undefined when Postgres must be asked first. */
+  takeHeld(tenant: TenantRef, name: string, count: number): number | undefined {
+    const lease = this.leaseOf(tenant, name);
+    if (lease.end - lease.next < count && lease.spare && lease.spare.end - lease.spare.first >= count) {
+      Object.assign(lease, { next: lease.spare.first, end: lease.spare.end, spare: null });
+    }
+    if (lease.end - lease.next < count) return undefined;
+    const first = lease.next;
+    lease.next += count;
+    if (lease.end - lease.next < this.leaseSize * PREFETCH_AT) this.prefetch(tenant, name, lease);
+    return first;
   }
 
   /** A PUT that re-bases a counter makes any block this replica holds meaningless. */

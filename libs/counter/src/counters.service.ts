@@ -21,10 +21,13 @@ export class CountersService {
   ) {}
 
   async next(tenant: TenantRef, name: string, query: CountQuery): Promise<CounterValue | CounterBlock> {
-    const count = query.count ?? 1;
-    const first = await this.leases.take(tenant, name, count);
-    counterValuesIssued.inc(count);
-    return query.count === undefined ? { name, value: first } : { name, first, last: first + count - 1 };
+    return issued(name, await this.leases.take(tenant, name, query.count ?? 1), query.count);
+  }
+
+  /** `next` answered from the values this replica holds in memory; undefined when it must ask Postgres. */
+  nextHeld(tenant: TenantRef, name: string, query: CountQuery): CounterValue | CounterBlock | undefined {
+    const first = this.leases.takeHeld(tenant, name, query.count ?? 1);
+    return first === undefined ? undefined : issued(name, first, query.count);
   }
 
   async create(tenant: TenantRef, name: string, input: CreateCounterInput): Promise<CounterView> {
@@ -47,4 +50,10 @@ export class CountersService {
     const items = await this.counters.list(tenant, query.limit, query.cursor);
     return { items, nextCursor: items.length === query.limit ? items[items.length - 1]!.name : null };
   }
+}
+
+/** `?count` absent answers one value; present, the block [first, last]. */
+function issued(name: string, first: number, count: number | undefined): CounterValue | CounterBlock {
+  counterValuesIssued.inc(count ?? 1);
+  return count === undefined ? { name, value: first } : { name, first, last: first + count - 1 };
 }

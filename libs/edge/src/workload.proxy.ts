@@ -1,13 +1,33 @@
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Pool } from 'undici';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
+import type { Route } from '@platform/database';
 import { traceCarrier } from '@platform/observability';
-import { RouteResolver } from '@platform/routing';
-import { signEdgeContext } from '@platform/tenant-auth';
+import { type Resolution, RouteResolver } from '@platform/routing';
+import { EdgeContextSigner } from '@platform/tenant-auth';
 import { type EdgeAnswer, jsonAnswer } from './edge-answer.js';
 
 export type Workload = 'counter' | 'data';
+
+/** What forwarding needs of a request, whether Fastify parsed it or the fast path took it raw. */
+export interface InboundRequest {
+  method: string;
+  /** Path and query, without the `/api/<workload>` prefix. */
+  path: string;
+  headers: IncomingHttpHeaders;
+  ip: string;
+  id: string;
+  body: IncomingMessage | null;
+}
+
+/** A workload's answer: small ones (every counter answer) read whole, large ones streamed. */
+export type RelayedAnswer = Omit<EdgeAnswer, 'headers'> & {
+  headers: Record<string, string | string[]>;
+  stream?: Readable;
+};
 
 // Hop-by-hop headers (RFC 9110 §7.6.1) and anything that could claim a tenant are never forwarded.
 const DROPPED_REQUEST_HEADERS = new Set([
@@ -29,11 +49,13 @@ const DROPPED_RESPONSE_HEADERS = new Set(['connection', 'keep-alive', 'transfer-
 @Injectable()
 export class WorkloadProxy implements OnModuleDestroy {
   private readonly pools: Record<Workload, Pool>;
+  private readonly signer: EdgeContextSigner;
 
   constructor(
     private readonly resolver: RouteResolver,
-    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
+    @Inject(PLATFORM_CONFIG) config: PlatformConfig,
   ) {
+    this.signer = new EdgeContextSigner(config.edge.signingSecret);
     this.pools = {
       counter: new Pool(config.edge.counterUrl, { connections: 128, pipelining: 1 }),
       data: new Pool(config.edge.dataApiUrl, { connections: 64, pipelining: 1 }),
@@ -42,56 +64,62 @@ export class WorkloadProxy implements OnModuleDestroy {
 
   async forward(workload: Workload, request: FastifyRequest, reply: FastifyReply): Promise<EdgeAnswer | null> {
     const resolution = await this.resolver.resolve(request.headers.host);
-    if (resolution.kind === 'not-ready') {
-      return jsonAnswer(
-        503,
-        { error: 'TenantNotReady', message: 'This tenant is still being set up' },
-        { 'retry-after': '5' },
-      );
-    }
-    if (resolution.kind !== 'routed') {
-      return jsonAnswer(404, { error: 'TenantNotFound', message: 'No tenant is served on this host' });
-    }
-    if (resolution.route.state === 'suspended') {
-      return jsonAnswer(503, { error: 'TenantSuspended', message: 'This tenant is suspended' });
-    }
+    const route = routeOf(resolution);
+    if (!route.ok) return route.answer;
+    // No length and no chunked encoding means no body: forward none rather than an empty chunked stream.
+    const hasBody =
+      request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
+    const answer = await this.relay(workload, route.route, {
+      method: request.method,
+      path: request.url.slice(`/api/${workload}`.length),
+      headers: request.headers,
+      ip: request.ip,
+      id: request.id,
+      body: hasBody ? request.raw : null,
+    });
+    void reply
+      .status(answer.status)
+      .headers(answer.headers)
+      .send(answer.stream ?? answer.body);
+    return null;
+  }
+
+  /** The tenant a host is routed to, when this edge knows it without a lookup; undefined otherwise. */
+  heldRoute(host: string | undefined): Route | undefined {
+    const resolution = this.resolver.resolveHeld(host);
+    const route = resolution && routeOf(resolution);
+    return route?.ok ? route.route : undefined;
+  }
+
+  /** Sends the request on to the workload as the resolved tenant; a workload that fails to answer is a 502. */
+  async relay(workload: Workload, route: Route, request: InboundRequest): Promise<RelayedAnswer> {
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(request.headers)) {
       if (value === undefined || DROPPED_REQUEST_HEADERS.has(name) || name.startsWith('x-platform-')) continue;
       headers[name] = Array.isArray(value) ? value.join(', ') : value;
     }
-    Object.assign(
-      headers,
-      signEdgeContext(this.config.edge.signingSecret, {
-        tenantId: resolution.route.tenantId,
-        tenantSlug: resolution.route.slug,
-      }),
-    );
+    Object.assign(headers, this.signer.headersFor({ tenantId: route.tenantId, tenantSlug: route.slug }));
     Object.assign(headers, traceCarrier());
     headers['x-forwarded-host'] = request.headers.host ?? '';
     headers['x-forwarded-for'] = request.ip;
     headers['x-request-id'] = request.id;
-    const prefix = `/api/${workload}`;
-    const path = request.url.slice(prefix.length) || '/';
-    // No length and no chunked encoding means no body: forward none rather than an empty chunked stream.
-    const hasBody =
-      request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
     try {
       const upstream = await this.pools[workload].request({
-        path: path.startsWith('/') ? path : `/${path}`,
+        path: request.path.startsWith('/') ? request.path : `/${request.path}`,
         method: request.method as 'GET',
         headers,
-        body: hasBody ? request.raw : null,
+        body: request.body,
       });
       const responseHeaders: Record<string, string | string[]> = {};
       for (const [name, value] of Object.entries(upstream.headers)) {
         if (value !== undefined && !DROPPED_RESPONSE_HEADERS.has(name)) responseHeaders[name] = value;
       }
-      // Small answers (every counter answer) are read whole: cheaper than piping a stream per request.
-      const small = Number(upstream.headers['content-length']) <= SMALL_ANSWER_BYTES;
-      const body = small ? Buffer.from(await upstream.body.arrayBuffer()) : upstream.body;
-      void reply.status(upstream.statusCode).headers(responseHeaders).send(body);
-      return null;
+      // Small answers are read whole: cheaper than piping a stream per request.
+      if (Number(upstream.headers['content-length']) <= SMALL_ANSWER_BYTES) {
+        const body = Buffer.from(await upstream.body.arrayBuffer());
+        return { status: upstream.statusCode, headers: responseHeaders, body };
+      }
+      return { status: upstream.statusCode, headers: responseHeaders, stream: upstream.body };
     } catch (error) {
       return jsonAnswer(502, {
         error: 'WorkloadUnavailable',
@@ -103,4 +131,25 @@ export class WorkloadProxy implements OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     await Promise.all(Object.values(this.pools).map((pool) => pool.close()));
   }
+}
+
+function routeOf(resolution: Resolution): { ok: true; route: Route } | { ok: false; answer: EdgeAnswer } {
+  if (resolution.kind === 'not-ready') {
+    const answer = jsonAnswer(
+      503,
+      { error: 'TenantNotReady', message: 'This tenant is still being set up' },
+      { 'retry-after': '5' },
+    );
+    return { ok: false, answer };
+  }
+  if (resolution.kind !== 'routed') {
+    return {
+      ok: false,
+      answer: jsonAnswer(404, { error: 'TenantNotFound', message: 'No tenant is served on this host' }),
+    };
+  }
+  if (resolution.route.state === 'suspended') {
+    return { ok: false, answer: jsonAnswer(503, { error: 'TenantSuspended', message: 'This tenant is suspended' }) };
+  }
+  return { ok: true, route: resolution.route };
 }

@@ -1,3 +1,4 @@
+export * from './fast-path.js';
 export * from './http-app.factory.js';
 export * from './http-error.mapping.js';
 export * from './http-exception.filter.js';

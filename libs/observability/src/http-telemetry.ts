@@ -35,28 +35,47 @@ export function instrumentHttp(fastify: FastifyInstance, logger: Logger, tracing
     });
 
   fastify.addHook('onResponse', async (request, reply) => {
-    const labels = {
-      method: request.method,
-      route: request.routeOptions.url ?? 'unmatched',
-      status: String(reply.statusCode),
-    };
-    httpRequests.inc(labels);
-    httpRequestDuration.observe(labels, reply.elapsedTime / 1000);
     const span = spans.get(request);
     span?.setAttribute('http.response.status_code', reply.statusCode);
     span?.end();
-    const failed = reply.statusCode >= 500;
-    if (!failed && !logger.isLevelEnabled('debug')) return;
-    const line = {
-      reqId: request.id,
-      method: request.method,
-      url: request.url,
-      status: reply.statusCode,
-      ms: Math.round(reply.elapsedTime * 10) / 10,
-      host: request.headers.host,
-    };
-    const log = () => (failed ? logger.error(line, 'request failed') : logger.debug(line, 'request'));
+    const log = () =>
+      recordHttpAnswer(logger, {
+        reqId: request.id,
+        method: request.method,
+        url: request.url,
+        route: request.routeOptions.url ?? 'unmatched',
+        status: reply.statusCode,
+        ms: reply.elapsedTime,
+        host: request.headers.host,
+      });
     if (span) context.with(trace.setSpan(context.active(), span), log);
     else log();
   });
+}
+
+export interface HttpAnswer {
+  reqId: string;
+  method: string;
+  url: string;
+  /** The route template, never the raw path, so metric series stay bounded. */
+  route: string;
+  status: number;
+  ms: number;
+  host: string | undefined;
+}
+
+/**
+ * Counts and times an answer by route template; logs it when it failed (5xx), or at debug level.
+ * Fastify's answers come through `instrumentHttp`; answers written before Fastify (fast paths) call
+ * it directly.
+ */
+export function recordHttpAnswer(logger: Logger, answer: HttpAnswer): void {
+  const labels = { method: answer.method, route: answer.route, status: String(answer.status) };
+  httpRequests.inc(labels);
+  httpRequestDuration.observe(labels, answer.ms / 1000);
+  const failed = answer.status >= 500;
+  if (!failed && !logger.isLevelEnabled('debug')) return;
+  const { route: _route, ...line } = { ...answer, ms: Math.round(answer.ms * 10) / 10 };
+  if (failed) logger.error(line, 'request failed');
+  else logger.debug(line, 'request');
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { Redis } from 'ioredis';
+import { FreshCache } from '@platform/cache';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
 import type { Route } from '@platform/database';
 import { addToLogContext } from '@platform/observability';
@@ -13,17 +14,12 @@ export type Resolution =
   | { kind: 'platform' }
   | { kind: 'unknown'; hostname: string };
 
-interface CacheEntry {
-  resolution: Resolution;
-  expiresAt: number;
-}
-
 const MAX_ENTRIES = 50_000;
 
 /** Host header → tenant, from the routing table, cached per edge and dropped when routes change. */
 @Injectable()
 export class RouteResolver implements OnModuleDestroy {
-  private readonly cache = new Map<string, CacheEntry>();
+  private readonly cache: FreshCache<Resolution>;
   private readonly subscriber: Redis;
 
   constructor(
@@ -31,24 +27,23 @@ export class RouteResolver implements OnModuleDestroy {
     private readonly tenants: TenantsRepository,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
   ) {
+    this.cache = new FreshCache({ ttlMs: config.edge.routeCacheMs, maxEntries: MAX_ENTRIES });
     this.subscriber = subscribeToRouteEvents(config, (hostnames) => {
       for (const hostname of hostnames) this.cache.delete(hostname);
     });
   }
 
   async resolve(hostHeader: string | undefined): Promise<Resolution> {
-    const resolution = await this.cachedLookup(normaliseHost(hostHeader));
+    const hostname = normaliseHost(hostHeader);
+    const resolution = (await this.cache.get(hostname, () => this.lookup(hostname)))!;
     if (resolution.kind === 'routed') addToLogContext({ tenantId: resolution.route.tenantId });
     return resolution;
   }
 
-  private async cachedLookup(hostname: string): Promise<Resolution> {
-    const cached = this.cache.get(hostname);
-    if (cached && cached.expiresAt > Date.now()) return cached.resolution;
-    const resolution = await this.lookup(hostname);
-    if (this.cache.size >= MAX_ENTRIES) this.cache.clear();
-    this.cache.set(hostname, { resolution, expiresAt: Date.now() + this.config.edge.routeCacheMs });
-    return resolution;
+  /** From this edge's cache only: undefined when the routing table would have to be read first. */
+  resolveHeld(hostHeader: string | undefined): Resolution | undefined {
+    const hostname = normaliseHost(hostHeader);
+    return this.cache.peek(hostname, () => this.lookup(hostname));
   }
 
   private async lookup(hostname: string): Promise<Resolution> {

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 export interface IssuedSecret {
   secret: string;
@@ -16,7 +16,7 @@ export function issueSecret(kind: 'op' | 'tk'): IssuedSecret {
 }
 
 export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
+  return hash('sha256', secret, 'hex');
 }
 
 export function prefixOf(secret: string): string {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { FreshCache } from '@platform/cache';
 import type { ApiKey } from '@platform/database';
 import { hashSecret } from '@platform/secrets';
 import { ApiKeysRepository } from './api-keys.repository.js';
@@ -10,48 +11,46 @@ export interface ActiveKey {
   tenantId: string;
 }
 
-interface CacheEntry {
-  key: KeyRecord | null;
-  expiresAt: number;
-}
-
 /**
  * How long a replica trusts what Postgres said about a key: the upper bound on how late a
  * revocation takes effect, traded for not querying Postgres on every request.
  */
 export const KEY_CACHE_MS = 5_000;
-const MAX_ENTRIES = 10_000;
+const CACHE_OPTIONS = { ttlMs: KEY_CACHE_MS, refreshAheadMs: 1_000, maxEntries: 10_000 };
 
-/** Checks API keys (by hash) and key ids (inside JWTs) against Postgres, cached briefly per replica. */
+/**
+ * Checks API keys (by hash) and key ids (inside JWTs) against Postgres, cached briefly per replica.
+ * Unknown secrets are not cached: random guesses would only fill the cache.
+ */
 @Injectable()
 export class ApiKeyVerifier {
-  private readonly byHash = new Map<string, CacheEntry>();
-  private readonly byId = new Map<string, CacheEntry>();
+  private readonly byHash = new FreshCache<KeyRecord>(CACHE_OPTIONS);
+  private readonly byId = new FreshCache<KeyRecord>(CACHE_OPTIONS);
 
   constructor(private readonly keys: ApiKeysRepository) {}
 
   async activeKeyOf(secret: string): Promise<ActiveKey | null> {
     const hash = hashSecret(secret);
-    return activeOf(await this.cached(this.byHash, hash, () => this.keys.findByHash(hash)));
+    return activeOf(await this.byHash.get(hash, this.loadByHash(hash)));
+  }
+
+  /** From this replica's cache only: undefined when Postgres would have to be asked. */
+  heldActiveKeyOf(secret: string): ActiveKey | null | undefined {
+    const hash = hashSecret(secret);
+    const key = this.byHash.peek(hash, this.loadByHash(hash));
+    return key && activeOf(key);
   }
 
   async activeKeyById(keyId: string): Promise<ActiveKey | null> {
     if (!/^[0-9a-f-]{36}$/i.test(keyId)) return null;
-    return activeOf(await this.cached(this.byId, keyId, () => this.keys.findById(keyId)));
+    return activeOf(await this.byId.get(keyId, async () => (await this.keys.findById(keyId)) ?? undefined));
   }
 
-  private async cached(cache: Map<string, CacheEntry>, id: string, load: () => Promise<KeyRecord | null>) {
-    const hit = cache.get(id);
-    if (hit && hit.expiresAt > Date.now()) return hit.key;
-    const key = await load();
-    // Unknown secrets are not cached: random guesses would only fill the map.
-    if (!key) return null;
-    if (cache.size >= MAX_ENTRIES) cache.clear();
-    cache.set(id, { key, expiresAt: Date.now() + KEY_CACHE_MS });
-    return key;
+  private loadByHash(hash: string) {
+    return async () => (await this.keys.findByHash(hash)) ?? undefined;
   }
 }
 
-function activeOf(key: KeyRecord | null): ActiveKey | null {
+function activeOf(key: KeyRecord | undefined): ActiveKey | null {
   return key && !key.revokedAt ? { keyId: key.id, tenantId: key.tenantId } : null;
 }

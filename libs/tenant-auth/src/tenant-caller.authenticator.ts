@@ -24,11 +24,22 @@ export class TenantCallerAuthenticator {
     return JWT_SHAPE.test(credential) ? this.viaJwt(tenant, credential) : this.viaApiKey(tenant, credential);
   }
 
+  /**
+   * The caller when an API key this replica checked recently proves it; undefined otherwise (a JWT,
+   * an unknown, revoked or foreign key), and `authenticate` then gives the answer.
+   */
+  heldCaller(tenant: EdgeContext, authorization: string | undefined): TenantCaller | undefined {
+    const credential = bearerOf(authorization);
+    if (!credential || JWT_SHAPE.test(credential)) return undefined;
+    const key = this.apiKeys.heldActiveKeyOf(credential);
+    return key && key.tenantId === tenant.tenantId ? apiKeyCaller(tenant, key.keyId) : undefined;
+  }
+
   private async viaApiKey(tenant: EdgeContext, secret: string): Promise<TenantCaller> {
     const key = await this.apiKeys.activeKeyOf(secret);
     if (!key) throw new DomainError('Unauthenticated', 'Unknown or revoked API key');
     if (key.tenantId !== tenant.tenantId) throw new DomainError('Forbidden', 'This API key belongs to another tenant');
-    return { ...tenant, keyId: key.keyId, scopes: [...WORKLOAD_SCOPES], via: 'api-key' };
+    return apiKeyCaller(tenant, key.keyId);
   }
 
   private async viaJwt(tenant: EdgeContext, token: string): Promise<TenantCaller> {
@@ -42,6 +53,10 @@ export class TenantCallerAuthenticator {
       throw new DomainError('Unauthenticated', 'The API key behind this token was revoked');
     return { ...tenant, keyId: claims.keyId, scopes: claims.scopes, via: 'jwt' };
   }
+}
+
+function apiKeyCaller(tenant: EdgeContext, keyId: string): TenantCaller {
+  return { ...tenant, keyId, scopes: [...WORKLOAD_SCOPES], via: 'api-key' };
 }
 
 export function bearerOf(authorization: string | undefined): string | null {

@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
 import { DomainError } from '@platform/errors';
 import { addToLogContext } from '@platform/observability';
-import { verifyEdgeContext } from './edge-context.js';
+import { EdgeContextVerifier } from './edge-context.js';
 import type { RequestWithCaller, TenantCaller } from './tenant-caller.js';
 import { TenantCallerAuthenticator } from './tenant-caller.authenticator.js';
 
@@ -13,10 +13,14 @@ import { TenantCallerAuthenticator } from './tenant-caller.authenticator.js';
  */
 @Injectable()
 export class TenantCallerGuard implements CanActivate {
+  private readonly edgeContext: EdgeContextVerifier;
+
   constructor(
     private readonly authenticator: TenantCallerAuthenticator,
-    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
-  ) {}
+    @Inject(PLATFORM_CONFIG) config: PlatformConfig,
+  ) {
+    this.edgeContext = new EdgeContextVerifier(config.edge.signingSecret);
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<RequestWithCaller>();
@@ -26,11 +30,20 @@ export class TenantCallerGuard implements CanActivate {
 
   /** The same check for routes registered on Fastify directly (hot paths that skip Nest's pipeline). */
   async callerOf(headers: IncomingHttpHeaders): Promise<TenantCaller> {
-    const tenant = verifyEdgeContext(this.config.edge.signingSecret, headers);
+    const tenant = this.edgeContext.verify(headers);
     if (!tenant)
       throw new DomainError('Unauthenticated', 'Workloads are reached through the edge on a tenant hostname');
     // Only a tenant the edge signed names the log lines; a forged header never does.
     addToLogContext({ tenantId: tenant.tenantId });
     return this.authenticator.authenticate(tenant, headers.authorization);
+  }
+
+  /**
+   * The caller when this replica can prove it from memory (edge signature and a recently checked
+   * API key); undefined whenever `callerOf` is needed, which also gives every refusal its answer.
+   */
+  heldCallerOf(headers: IncomingHttpHeaders): TenantCaller | undefined {
+    const tenant = this.edgeContext.verify(headers);
+    return tenant ? this.authenticator.heldCaller(tenant, headers.authorization) : undefined;
   }
 }

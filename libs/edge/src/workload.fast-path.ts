@@ -1,0 +1,49 @@
+import { randomUUID } from 'node:crypto';
+import { pipeline } from 'node:stream';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { type FastPath, hasRequestBody } from '@platform/http-api';
+import { type Workload, WorkloadProxy } from './workload.proxy.js';
+
+const WORKLOAD_PATH = /^\/api\/(counter|data)(?=[/?]|$)/;
+const UNWRITABLE = JSON.stringify({
+  error: 'WorkloadUnavailable',
+  message: 'The workload answer could not be relayed',
+});
+
+/**
+ * Workload calls without a body (every counter `next`, every read) are relayed before Fastify
+ * when this edge already knows the host's tenant is live. Bodies, unknown hosts, tenants not
+ * ready or suspended, and everything else take the full route, which answers them.
+ */
+export function workloadFastPath(app: NestFastifyApplication): FastPath {
+  const proxy = app.get(WorkloadProxy);
+  return (request, response) => {
+    const match = WORKLOAD_PATH.exec(request.url ?? '');
+    if (!match || hasRequestBody(request)) return false;
+    const route = proxy.heldRoute(request.headers.host);
+    if (!route) return false;
+    const workload = match[1] as Workload;
+    const given = request.headers['x-request-id'];
+    const id = typeof given === 'string' ? given : randomUUID();
+    const relayed = proxy.relay(workload, route, {
+      method: request.method ?? 'GET',
+      path: request.url!.slice(match[0].length),
+      headers: request.headers,
+      ip: request.socket.remoteAddress ?? '',
+      id,
+      body: null,
+    });
+    relayed
+      .then((answer) => {
+        response.writeHead(answer.status, { ...answer.headers, 'x-request-id': id });
+        if (answer.stream) pipeline(answer.stream, response, () => undefined);
+        else response.end(answer.body);
+      })
+      // `relay` answers every upstream failure itself; this is only for what could not be written.
+      .catch(() => {
+        if (response.headersSent) response.destroy();
+        else response.writeHead(502, { 'content-type': 'application/json; charset=utf-8' }).end(UNWRITABLE);
+      });
+    return `/api/${workload}/*`;
+  };
+}
