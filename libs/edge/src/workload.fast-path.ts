@@ -35,7 +35,8 @@ export function workloadFastPath(app: NestFastifyApplication): FastPath {
     });
     relayed
       .then((answer) => {
-        response.writeHead(answer.status, { ...answer.headers, 'x-request-id': id });
+        answer.headers['x-request-id'] = id;
+        response.writeHead(answer.status, answer.headers);
         if (answer.stream) pipeline(answer.stream, response, () => undefined);
         else response.end(answer.body);
       })

@@ -94,7 +94,8 @@ export class WorkloadProxy implements OnModuleDestroy {
   /** Sends the request on to the workload as the resolved tenant; a workload that fails to answer is a 502. */
   async relay(workload: Workload, route: Route, request: InboundRequest): Promise<RelayedAnswer> {
     const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(request.headers)) {
+    for (const name in request.headers) {
+      const value = request.headers[name];
       if (value === undefined || DROPPED_REQUEST_HEADERS.has(name) || name.startsWith('x-platform-')) continue;
       headers[name] = Array.isArray(value) ? value.join(', ') : value;
     }
@@ -111,7 +112,8 @@ export class WorkloadProxy implements OnModuleDestroy {
         body: request.body,
       });
       const responseHeaders: Record<string, string | string[]> = {};
-      for (const [name, value] of Object.entries(upstream.headers)) {
+      for (const name in upstream.headers) {
+        const value = upstream.headers[name];
         if (value !== undefined && !DROPPED_RESPONSE_HEADERS.has(name)) responseHeaders[name] = value;
       }
       // Small answers are read whole: cheaper than piping a stream per request.

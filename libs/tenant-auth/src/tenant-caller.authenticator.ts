@@ -56,7 +56,13 @@ export class TenantCallerAuthenticator {
 }
 
 function apiKeyCaller(tenant: EdgeContext, keyId: string): TenantCaller {
-  return { ...tenant, keyId, scopes: [...WORKLOAD_SCOPES], via: 'api-key' };
+  return {
+    tenantId: tenant.tenantId,
+    tenantSlug: tenant.tenantSlug,
+    keyId,
+    scopes: WORKLOAD_SCOPES.slice(),
+    via: 'api-key',
+  };
 }
 
 export function bearerOf(authorization: string | undefined): string | null {
