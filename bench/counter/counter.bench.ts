@@ -1,6 +1,7 @@
 /**
  * One run, side by side on this machine: bare Fastify hello-world, the counter app called directly
- * (with headers signed as the edge would), and the counter through the edge on the tenant's host.
+ * (with headers signed as the edge would), a bare Node proxy in front of the hello-world (the
+ * ceiling for any extra hop here), and the counter through the edge on the tenant's host.
  * Each target runs in its own process; autocannon drives it from this one.
  */
 import { spawn } from 'node:child_process';
@@ -57,7 +58,7 @@ function median(values: number[]): number {
 }
 
 /**
- * The three targets take turns, round after round, and each figure is the median of its rounds: on a
+ * The targets take turns, round after round, and each figure is the median of its rounds: on a
  * shared 2-core machine, background load shifts between runs, and interleaving spreads it evenly.
  */
 async function measure(targets: Target[]): Promise<Figures[]> {
@@ -76,19 +77,23 @@ async function measure(targets: Target[]): Promise<Figures[]> {
   }));
 }
 
-async function startHelloWorld() {
+/** A reference server of this folder in its own process, answering `/health` once it is up. */
+async function startReference(file: string, env: (port: number) => Record<string, string>) {
   const [port] = await freePorts(1);
-  const entry = join(dirname(fileURLToPath(import.meta.url)), 'hello-world.server.js');
-  const child = spawn(process.execPath, [entry], {
-    env: { ...process.env, HELLO_PORT: String(port) },
+  const child = spawn(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), file)], {
+    env: { ...process.env, ...env(port!) },
     stdio: 'ignore',
   });
-  await waitForHttp(`http://127.0.0.1:${port}/health`, 10_000).catch(() => undefined);
-  return { child, url: `http://127.0.0.1:${port}/hello` };
+  await waitForHttp(`http://127.0.0.1:${port}/health`, 10_000);
+  return { child, origin: `http://127.0.0.1:${port}` };
 }
 
 const stack = await Stack.start(['control-plane', 'provisioner', 'edge', 'counter'], { LOG_LEVEL: 'error' });
-const hello = await startHelloWorld();
+const hello = await startReference('hello-world.server.js', (port) => ({ HELLO_PORT: String(port) }));
+const proxy = await startReference('bare-proxy.server.js', (port) => ({
+  PROXY_PORT: String(port),
+  UPSTREAM_URL: hello.origin,
+}));
 try {
   const slug = uniqueSlug('bench');
   const accepted = await stack.api<{ id: string }>('POST', '/v1/tenants', {
@@ -103,12 +108,13 @@ try {
     signEdgeContext(stack.env.EDGE_SIGNING_SECRET!, { tenantId: accepted.body.id, tenantSlug: slug });
 
   const results = await measure([
-    { name: 'fastify hello-world', url: hello.url, headers: () => ({}) },
+    { name: 'fastify hello-world', url: `${hello.origin}/hello`, headers: () => ({}) },
     {
       name: 'counter direct',
       url: `http://127.0.0.1:${stack.env.COUNTER_PORT}/v1/counters/bench-direct/next`,
       headers: () => ({ authorization, ...signed() }),
     },
+    { name: 'bare proxy → hello', url: `${proxy.origin}/hello`, headers: () => ({}) },
     {
       name: 'counter via edge',
       url: `${stack.edgeUrl}/api/counter/v1/counters/bench-edge/next`,
@@ -116,7 +122,7 @@ try {
     },
   ]);
 
-  const [reference, direct, edge] = results as [Figures, Figures, Figures];
+  const [reference, direct, bareProxy, edge] = results as [Figures, Figures, Figures, Figures];
   const loadAverage = loadavg()
     .map((value) => value.toFixed(2))
     .join(' ');
@@ -134,8 +140,15 @@ try {
   console.log(
     `  edge / hello-world      ${(edge.requestsPerSecond / reference.requestsPerSecond).toFixed(2)}x   (target ≥ 0.50)`,
   );
+  console.log(
+    `  bare proxy / hello-world ${(bareProxy.requestsPerSecond / reference.requestsPerSecond).toFixed(2)}x   (the most any separate proxy process reached here)`,
+  );
+  console.log(
+    `  edge / bare proxy       ${(edge.requestsPerSecond / bareProxy.requestsPerSecond).toFixed(2)}x   (what the edge's own work costs)`,
+  );
   console.log(`  edge p99                ${edge.p99} ms   (target < 10 ms)`);
 } finally {
+  await stopProcess(proxy.child);
   await stopProcess(hello.child);
   await stack.stop();
 }
