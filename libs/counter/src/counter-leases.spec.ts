@@ -72,4 +72,20 @@ describe(CounterLeases.name, () => {
     expect(await sut.take(tenant, 'orders', 1)).toBe(Number.MAX_SAFE_INTEGER);
     await expect(sut.take(tenant, 'orders', 1)).rejects.toMatchObject({ code: 'InvalidTransition' });
   });
+
+  it('serves from held blocks only: nothing before a lease, then the same sequence as take', async () => {
+    const store = new InMemoryCounterStore();
+    const sut = new CounterLeases(store, config(10));
+    expect(sut.takeHeld(tenant, 'orders', 1)).toBeUndefined();
+    expect(await sut.take(tenant, 'orders', 1)).toBe(1);
+    const seen = [1];
+    for (let i = 0; i < 100; i++) {
+      const held = sut.takeHeld(tenant, 'orders', 1);
+      seen.push(held ?? (await sut.take(tenant, 'orders', 1)));
+    }
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    expect(sut.takeHeld(tenant, 'orders', 11)).toBeUndefined();
+    expect(Math.max(...seen)).toBeLessThan(store.next.get('orders')!);
+  });
 });

@@ -36,6 +36,7 @@ export function workloadFastPath(app: NestFastifyApplication): FastPath {
     relayed
       .then((answer) => {
         answer.headers['x-request-id'] = id;
+        if (answer.body !== undefined) answer.headers['content-length'] = String(Buffer.byteLength(answer.body));
         response.writeHead(answer.status, answer.headers);
         if (answer.stream) pipeline(answer.stream, response, () => undefined);
         else response.end(answer.body);
