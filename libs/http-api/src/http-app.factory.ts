@@ -47,7 +47,7 @@ export async function createHttpApp(
         const startedAt = performance.now();
         const route = fastPath && !adapter.closing ? fastPath(request, response) : false;
         if (route === false) return void fastify(request, response);
-        response.once('finish', () =>
+        const record = () =>
           recordHttpAnswer(logger, {
             reqId: String(response.getHeader('x-request-id')),
             method: request.method ?? '',
@@ -56,8 +56,10 @@ export async function createHttpApp(
             status: response.statusCode,
             ms: performance.now() - startedAt,
             host: request.headers.host,
-          }),
-        );
+          });
+        // An answer written at once (the counter's) is recorded at once; a relayed one when it is done.
+        if (response.writableEnded) record();
+        else response.once('finish', record);
       }),
   });
   adapter.getInstance().addHook('onSend', async (request, reply) => {
