@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { CountersService, MAX_COUNT, countQuerySchema, counterNameSchema } from '@platform/counter';
-import { type FastPath, ZodPipe, hasRequestBody } from '@platform/http-api';
+import { type FastPath, ZodPipe, hasRequestBody, requestIdOf } from '@platform/http-api';
 import { TenantCallerGuard } from '@platform/tenant-auth';
 
 const ROUTE = '/v1/counters/:name/next';
@@ -47,11 +46,10 @@ export function nextValueFastPath(app: NestFastifyApplication): FastPath {
     const answer = caller && counters.nextHeld(caller, match[1]!, { count });
     if (!answer) return false;
     const body = JSON.stringify(answer);
-    const requestId = request.headers['x-request-id'];
     response.writeHead(200, {
       'content-type': 'application/json; charset=utf-8',
       'content-length': Buffer.byteLength(body),
-      'x-request-id': typeof requestId === 'string' ? requestId : randomUUID(),
+      'x-request-id': requestIdOf(request),
     });
     response.end(body);
     return ROUTE;

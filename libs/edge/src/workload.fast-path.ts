@@ -1,14 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { type FastPath, hasRequestBody } from '@platform/http-api';
+import { type FastPath, hasRequestBody, requestIdOf } from '@platform/http-api';
+import { jsonAnswer } from './edge-answer.js';
 import { type Workload, WorkloadProxy } from './workload.proxy.js';
 
 const WORKLOAD_PATH = /^\/api\/(counter|data)(?=[/?]|$)/;
-const UNWRITABLE = JSON.stringify({
-  error: 'WorkloadUnavailable',
-  message: 'The workload answer could not be relayed',
-});
 
 /**
  * Workload calls without a body (every counter `next`, every read) are relayed before Fastify
@@ -23,8 +19,7 @@ export function workloadFastPath(app: NestFastifyApplication): FastPath {
     const route = proxy.heldRoute(request.headers.host);
     if (!route) return false;
     const workload = match[1] as Workload;
-    const given = request.headers['x-request-id'];
-    const id = typeof given === 'string' ? given : randomUUID();
+    const id = requestIdOf(request);
     const relayed = proxy.relay(workload, route, {
       method: request.method ?? 'GET',
       path: request.url!.slice(match[0].length),
@@ -44,7 +39,13 @@ export function workloadFastPath(app: NestFastifyApplication): FastPath {
       // `relay` answers every upstream failure itself; this is only for what could not be written.
       .catch(() => {
         if (response.headersSent) response.destroy();
-        else response.writeHead(502, { 'content-type': 'application/json; charset=utf-8' }).end(UNWRITABLE);
+        else {
+          const failed = jsonAnswer(502, {
+            error: 'WorkloadUnavailable',
+            message: 'The workload answer could not be relayed',
+          });
+          response.writeHead(failed.status, failed.headers).end(failed.body);
+        }
       });
     return `/api/${workload}/*`;
   };

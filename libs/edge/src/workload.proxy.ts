@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Pool } from 'undici';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
 import type { Route } from '@platform/database';
+import { hasRequestBody } from '@platform/http-api';
 import { traceCarrier } from '@platform/observability';
 import { type Resolution, RouteResolver } from '@platform/routing';
 import { EdgeContextSigner } from '@platform/tenant-auth';
@@ -66,16 +67,14 @@ export class WorkloadProxy implements OnModuleDestroy {
     const resolution = await this.resolver.resolve(request.headers.host);
     const route = routeOf(resolution);
     if (!route.ok) return route.answer;
-    // No length and no chunked encoding means no body: forward none rather than an empty chunked stream.
-    const hasBody =
-      request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
     const answer = await this.relay(workload, route.route, {
       method: request.method,
       path: request.url.slice(`/api/${workload}`.length),
       headers: request.headers,
       ip: request.ip,
       id: request.id,
-      body: hasBody ? request.raw : null,
+      // No length and no chunked encoding means no body: forward none rather than an empty chunked stream.
+      body: hasRequestBody(request.raw) ? request.raw : null,
     });
     void reply
       .status(answer.status)

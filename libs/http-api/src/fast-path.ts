@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /**
@@ -10,6 +11,11 @@ export type FastPath = (request: IncomingMessage, response: ServerResponse) => s
 
 /** Whether a request carries a body (a declared length above zero, or a chunked one). */
 export function hasRequestBody(request: IncomingMessage): boolean {
-  const length = request.headers['content-length'];
-  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+  return request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
+}
+
+/** The caller's `x-request-id`, as Fastify takes it (`requestIdHeader`), or a new one. */
+export function requestIdOf(request: IncomingMessage): string {
+  const given = request.headers['x-request-id'];
+  return typeof given === 'string' ? given : randomUUID();
 }
