@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -22,7 +22,11 @@ export class PrivatePostgres {
     private readonly dir: string,
   ) {}
 
-  static async start(port: number): Promise<PrivatePostgres> {
+  /**
+   * With `passwords`, every user but `postgres` must prove its password (SCRAM), as on Cloud SQL;
+   * otherwise everyone is trusted, like this machine's server.
+   */
+  static async start(port: number, options: { passwords?: boolean } = {}): Promise<PrivatePostgres> {
     const dir = mkdtempSync(join(tmpdir(), 'platform-pg-'));
     if (process.getuid?.() === 0) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString().trim()), 0);
     const [command, args] = asPostgresUser(`${PG_BIN}/initdb`, [
@@ -35,6 +39,11 @@ export class PrivatePostgres {
       '--no-sync',
     ]);
     execFileSync(command, args, { stdio: 'ignore' });
+    if (options.passwords)
+      writeFileSync(
+        join(dir, 'data', 'pg_hba.conf'),
+        'local all postgres trust\nhost all postgres 127.0.0.1/32 trust\nhost all all 127.0.0.1/32 scram-sha-256\n',
+      );
     const server = new PrivatePostgres(port, dir);
     await server.up();
     return server;

@@ -4,6 +4,7 @@ import { PlatformConfigModule } from '@platform/config';
 import { DatabaseModule } from '@platform/database';
 import { HealthEndpointsModule } from '@platform/observability';
 import { OperatorAuthModule } from '@platform/operator-auth';
+import { TenantCredentialsModule } from '@platform/provisioning';
 import { QueueModule } from '@platform/queue';
 import { TenancyModule } from '@platform/tenancy';
 import { ApiKeysModule } from '@platform/tenant-auth';
@@ -11,6 +12,7 @@ import { ApiKeysController } from './api-keys.controller.js';
 import { AuditEventsController } from './audit-events.controller.js';
 import { JobsController } from './jobs.controller.js';
 import { OperatorTokensController } from './operator-tokens.controller.js';
+import { TenantCredentialsController } from './tenant-credentials.controller.js';
 import { TenantsController } from './tenants.controller.js';
 
 @Module({
@@ -23,7 +25,15 @@ import { TenantsController } from './tenants.controller.js';
     TenancyModule,
     ApiKeysModule,
     HealthEndpointsModule,
+    TenantCredentialsModule,
   ],
-  controllers: [TenantsController, JobsController, ApiKeysController, OperatorTokensController, AuditEventsController],
+  controllers: [
+    TenantsController,
+    JobsController,
+    ApiKeysController,
+    OperatorTokensController,
+    AuditEventsController,
+    TenantCredentialsController,
+  ],
 })
 export class ControlPlaneModule {}

@@ -6,6 +6,7 @@ import { PrismaService, databaseNameOf, tenantDatabaseNames } from '@platform/da
 import { type DesiredRoute, RouteEventsPublisher, RoutesRepository } from '@platform/routing';
 import type { TenantSpec } from '@platform/tenancy';
 import type { ConvergeResult, ProvisioningTarget } from './provisioning-target.js';
+import { TenantCredentialsRepository } from './tenant-credentials.repository.js';
 import { TenantDatabaseRepository } from './tenant-database.repository.js';
 
 export interface LocalTenantPlan {
@@ -43,6 +44,7 @@ export class LocalTarget implements ProvisioningTarget {
   constructor(
     private readonly prisma: PrismaService,
     private readonly database: TenantDatabaseRepository,
+    private readonly credentials: TenantCredentialsRepository,
     private readonly routes: RoutesRepository,
     private readonly routeEvents: RouteEventsPublisher,
     @Inject(ASSET_STORE) private readonly assets: AssetStore,
@@ -57,6 +59,8 @@ export class LocalTarget implements ProvisioningTarget {
     const changed = await traced('postgres: schema, role and routes', () =>
       this.prisma.$transaction(async (tx) => {
         await this.database.ensure(tx, plan.database);
+        const credential = await this.credentials.ensure(tx, spec.tenantId);
+        await this.database.ensureLogin(tx, plan.database, credential.databasePassword);
         return this.routes.replaceForTenant(tx, spec.tenantId, plan.routes);
       }),
     );
@@ -68,7 +72,7 @@ export class LocalTarget implements ProvisioningTarget {
           type: 'Provisioned',
           status: 'True',
           reason: 'SchemaReady',
-          message: `Schema ${plan.database.schema} and its role exist`,
+          message: `Schema ${plan.database.schema}, its role and its login role exist`,
         },
         { type: 'DnsReady', status: 'True', reason: 'Routed', message: `Routed: ${hostnames}` },
         {
@@ -86,6 +90,7 @@ export class LocalTarget implements ProvisioningTarget {
     const changed = await this.prisma.$transaction(async (tx) => {
       const removed = await this.routes.removeForTenant(tx, spec.tenantId);
       await this.database.drop(tx, names);
+      await this.credentials.remove(tx, spec.tenantId);
       return removed;
     });
     await this.routeEvents.publish(changed);
