@@ -98,6 +98,8 @@ const envSchema = z.object({
   RECONCILE_INTERVAL_MS: positiveInt(15_000),
   EDGE_ROUTE_CACHE_MS: positiveInt(30_000),
   BODY_LIMIT_BYTES: positiveInt(512 * 1024),
+  // Only where TLS ends at the platform's own apps; 0 (off) locally, where everything is plain HTTP.
+  HSTS_MAX_AGE_S: z.coerce.number().int().min(0).max(63_072_000).default(0),
   TENANT_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   TENANT_JWT_TTL_SECONDS: z.coerce.number().int().min(30).max(3_600).default(900),
   COUNTER_LEASE_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
@@ -127,6 +129,7 @@ function toConfig(app: AppName, env: Env, signingSecret: string) {
     tenancy: singleTenantOf(env),
     platform: { domain: env.PLATFORM_DOMAIN, edgePublicPort: env.EDGE_PUBLIC_PORT ?? env.EDGE_PORT },
     assets: { dir: env.ASSET_DIR, baseUrl: env.ASSET_BASE_URL },
+    security: { hstsMaxAgeSeconds: env.HSTS_MAX_AGE_S },
     controlPlane: { port: env.CONTROL_PLANE_PORT, adminToken: env.ADMIN_TOKEN, bodyLimitBytes: env.BODY_LIMIT_BYTES },
     provisioner: {
       port: env.PROVISIONER_PORT,
