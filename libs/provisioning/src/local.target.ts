@@ -5,6 +5,7 @@ import { traced } from '@platform/observability';
 import { PrismaService, databaseNameOf, tenantDatabaseNames } from '@platform/database';
 import { type DesiredRoute, RouteEventsPublisher, RoutesRepository } from '@platform/routing';
 import type { TenantSpec } from '@platform/tenancy';
+import { TenantKeyMirrorRepository } from '@platform/tenant-auth';
 import type { ConvergeResult, ProvisioningTarget } from './provisioning-target.js';
 import { TenantCredentialsRepository } from './tenant-credentials.repository.js';
 import { TenantDatabaseRepository } from './tenant-database.repository.js';
@@ -45,6 +46,7 @@ export class LocalTarget implements ProvisioningTarget {
     private readonly prisma: PrismaService,
     private readonly database: TenantDatabaseRepository,
     private readonly credentials: TenantCredentialsRepository,
+    private readonly keyMirror: TenantKeyMirrorRepository,
     private readonly routes: RoutesRepository,
     private readonly routeEvents: RouteEventsPublisher,
     @Inject(ASSET_STORE) private readonly assets: AssetStore,
@@ -61,6 +63,7 @@ export class LocalTarget implements ProvisioningTarget {
         await this.database.ensure(tx, plan.database);
         const credential = await this.credentials.ensure(tx, spec.tenantId);
         await this.database.ensureLogin(tx, plan.database, credential.databasePassword);
+        await this.keyMirror.ensure(tx, plan.database, spec.tenantId);
         return this.routes.replaceForTenant(tx, spec.tenantId, plan.routes);
       }),
     );

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ASSET_STORE, LocalAssetStore } from '@platform/branding';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
 import { RoutingModule } from '@platform/routing';
+import { TenantKeyMirrorRepository } from '@platform/tenant-auth';
 import { LocalTarget } from './local.target.js';
 import { ProvisionTenantService } from './provision-tenant.service.js';
 import { PROVISIONING_TARGET, type ProvisioningTarget } from './provisioning-target.js';
@@ -33,6 +34,7 @@ export class ProvisioningModule {
       providers: [
         TenantDatabaseRepository,
         TenantCredentialsRepository,
+        TenantKeyMirrorRepository,
         LocalTarget,
         {
           provide: ASSET_STORE,
