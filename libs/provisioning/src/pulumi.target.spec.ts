@@ -1,4 +1,3 @@
-import * as pulumi from '@pulumi/pulumi';
 import type { ConditionUpdate, TenantSpec } from '@platform/tenancy';
 import { type RecordedResource, recordProgram, revealSecret } from '../../../pulumi/testing/recording-mocks.js';
 import { aTenantSpec } from '../../../pulumi/testing/tenant-fixtures.js';
@@ -48,8 +47,11 @@ class FakeStack implements TenantStackHandle {
   async up(): Promise<StackOutputs> {
     this.step('up');
     // As the Automation API would: the program reads the stack's config under the project's name.
-    for (const [key, { value }] of Object.entries(this.config)) pulumi.runtime.setConfig(`tenant:${key}`, value);
-    const run = await recordProgram(async () => (await this.program()) ?? {});
+    const entries = Object.entries(this.config).map(([key, setting]) => [`tenant:${key}`, setting] as const);
+    const run = await recordProgram(async () => (await this.program()) ?? {}, {
+      values: Object.fromEntries(entries.map(([key, { value }]) => [key, value])),
+      secretKeys: entries.filter(([, { secret }]) => secret).map(([key]) => key),
+    });
     this.resources = run.resources;
     return run.outputs;
   }
@@ -184,20 +186,20 @@ describe(PulumiTarget.name, () => {
     const reference = stack().resources.find((resource) => resource.type === 'pulumi:pulumi:StackReference');
     expect(reference?.inputs).toMatchObject({ name: 'organization/platform/prod' });
     const secret = stack().resources.find((resource) => resource.type === 'kubernetes:core/v1:Secret');
+    // What the provisioner set on the stack reaches the tenant's Secret; nothing of the platform's does.
     expect(revealSecret(secret?.inputs.stringData)).toEqual({
       secret: true,
       value: {
-        DATABASE_URL: 'postgresql://platform:secret@10.30.0.3:5432/platform',
-        EDGE_SIGNING_SECRET: 'mock-edge-signing-secret-of-32-characters',
-        REDIS_URL: 'redis://10.30.0.4:6379',
-        TENANT_SCHEMA: 't_acme',
-        TENANT_ROLE: expect.stringMatching(/^t_acme_r[0-9a-f]{8}$/),
+        DATABASE_URL: expect.stringMatching(
+          /^postgresql:\/\/t_acme_r[0-9a-f]{8}_l:tenant-db-password@10\.20\.0\.3:5432\/platform\?sslmode=verify-full$/,
+        ),
+        REDIS_URL: 'rediss://:mock-redis-auth-string@10.30.0.4:6378',
+        TENANT_TOKEN_SIGNING_KEY: CREDENTIAL.tokenSigningKey,
       },
     });
+    expect(JSON.stringify(stack().resources)).not.toContain('platform-secret');
     const deployment = stack().resources.find((resource) => resource.type === 'kubernetes:apps/v1:Deployment');
-    expect(JSON.stringify(deployment?.inputs)).toContain(
-      'europe-west1-docker.pkg.dev/mock-project/platform-images/counter:2026.11.25',
-    );
+    expect(JSON.stringify(deployment?.inputs)).toMatch(/@sha256:[0-9a-f]{64}/);
   });
 
   it("sets the tenant's own credentials as stack config, secrets as secrets, and nothing of the platform's", async () => {
