@@ -12,13 +12,21 @@ function newSecret(): string {
 export class TenantCredentialsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** The tenant's credentials, made on first use; concurrent callers all get the one stored. */
+  /**
+   * The tenant's credentials, made on first use; concurrent callers all get the one stored. The row
+   * stays locked until the caller's transaction ends, so a rotation waits for a converge that is
+   * setting the password (or the converge reads the rotated one): the role never ends up with a
+   * password other than the stored one.
+   */
   async ensure(tx: Prisma.TransactionClient, tenantId: string): Promise<TenantCredential> {
     await tx.tenantCredential.createMany({
       data: [{ tenantId, databasePassword: newSecret(), tokenSigningKey: newSecret() }],
       skipDuplicates: true,
     });
-    return tx.tenantCredential.findUniqueOrThrow({ where: { tenantId } });
+    const rows = await tx.$queryRaw<TenantCredential[]>`
+      SELECT "tenantId", "databasePassword", "tokenSigningKey", "rotatedAt" FROM "TenantCredential"
+       WHERE "tenantId" = ${tenantId}::uuid FOR UPDATE`;
+    return rows[0]!;
   }
 
   rotate(tx: Prisma.TransactionClient, tenantId: string): Promise<TenantCredential> {
