@@ -28,7 +28,7 @@ if (!process.env.EDGE_SIGNING_SECRET) env.EDGE_SIGNING_SECRET = await localSecre
 Object.assign(process.env, env);
 
 const config = loadConfigOrExit('edge');
-for (const migration of await applyMigrations(config.database.url, 'prisma/migrations')) {
+for (const migration of await applyMigrations(config.database.url, 'prisma/migrations', config.database.caCertFile)) {
   console.log(`migrations: ${migration.applied ? 'applied' : 'up to date'} ${migration.name}`);
 }
 

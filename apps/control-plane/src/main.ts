@@ -11,6 +11,7 @@ const app = await createHttpApp(ControlPlaneModule, {
   bodyLimitBytes: config.controlPlane.bodyLimitBytes,
   logLevel: config.app.logLevel,
   tracing: config.tracing,
+  shutdownDelayMs: config.app.shutdownDelayMs,
 });
 addSecurityHeaders(app, {
   contentSecurityPolicy: BASE_CONTENT_SECURITY_POLICY,

@@ -9,6 +9,7 @@ const app = await createHttpApp(EdgeAppModule, {
   name: 'edge',
   logLevel: config.app.logLevel,
   tracing: config.tracing,
+  shutdownDelayMs: config.app.shutdownDelayMs,
   fastPath: workloadFastPath,
 });
 passBodiesThrough(app);
