@@ -45,6 +45,8 @@ export const operatorTokenViewSchema = z.object({
 });
 export type OperatorTokenView = z.infer<typeof operatorTokenViewSchema>;
 
+export const operatorTokenListSchema = z.object({ items: z.array(operatorTokenViewSchema) });
+
 export const issuedOperatorTokenSchema = operatorTokenViewSchema.extend({
   token: z.string().describe('The secret: in this answer only'),
 });
@@ -122,7 +124,7 @@ export class OperatorTokensService implements OnApplicationBootstrap {
     });
   }
 
-  async list(): Promise<{ items: OperatorTokenView[] }> {
+  async list(): Promise<z.infer<typeof operatorTokenListSchema>> {
     return { items: (await this.tokens.list()).map(toView) };
   }
 
