@@ -24,7 +24,7 @@ describe(tenantCredentialsFromConfig.name, () => {
       return {
         ...credentials,
         secret: await Promise.all(
-          [credentials.databaseUrl, credentials.tokenSigningKey].map((value) => pulumi.output(value).isSecret),
+          [credentials.databaseUrl, credentials.tokenSigningKey].map((value) => pulumi.isSecret(pulumi.output(value))),
         ),
       };
     }, config);
