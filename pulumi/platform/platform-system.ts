@@ -114,7 +114,7 @@ export class PlatformSystem extends pulumi.ComponentResource {
       NODE_ENV: 'production',
       PLATFORM_DOMAIN: args.domain,
       DATABASE_CA_CERT_FILE: `${CA_MOUNT_PATH}/cloudsql-server-ca.pem`,
-      NODE_EXTRA_CA_CERTS: `${CA_MOUNT_PATH}/memorystore-server-ca.pem`,
+      REDIS_CA_CERT_FILE: `${CA_MOUNT_PATH}/memorystore-server-ca.pem`,
     };
     const podSpec = ({ app, image, env = {}, serviceAccountName, resources, port }: PlatformApp) => ({
       serviceAccountName,
