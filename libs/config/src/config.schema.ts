@@ -88,6 +88,8 @@ const envSchema = z.object({
   DATA_STATS_CACHE_TTL_S: positiveInt(300),
   DATA_INGESTION_CONCURRENCY: positiveInt(2),
   DATA_INGESTION_SWEEP_MS: positiveInt(30_000),
+  USAGE_FLUSH_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  USAGE_SAMPLE_CHECK_MS: positiveInt(3_600_000),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -140,6 +142,7 @@ function toConfig(env: Env, signingSecret: string) {
       ingestionConcurrency: env.DATA_INGESTION_CONCURRENCY,
       ingestionSweepMs: env.DATA_INGESTION_SWEEP_MS,
     },
+    usage: { flushIntervalMs: env.USAGE_FLUSH_INTERVAL_MS, sampleCheckMs: env.USAGE_SAMPLE_CHECK_MS },
   };
 }
 
