@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { loadConfigOrExit } from '@platform/config';
 import { createHttpApp, listen } from '@platform/http-api';
+import { mountConsole } from './console.js';
 import { ControlPlaneModule } from './control-plane.module.js';
 import { mountOpenApi } from './openapi.js';
 import { mountQueueDashboard } from './queue-dashboard.js';
@@ -14,4 +15,5 @@ const app = await createHttpApp(ControlPlaneModule, {
 });
 mountOpenApi(app);
 await mountQueueDashboard(app);
+await mountConsole(app);
 await listen(app, config.controlPlane.port, 'control-plane');

@@ -9,7 +9,7 @@ import { ProvisioningQueue } from '@platform/queue';
 export const QUEUE_DASHBOARD_PATH = '/admin/queues';
 
 /** Browsers log in with basic auth: any user name, the operator token as password. */
-function tokenOf(authorization: string | undefined): string | null {
+export function tokenOf(authorization: string | undefined): string | null {
   const bearer = bearerOf(authorization);
   if (bearer) return bearer;
   const basic = /^Basic\s+(\S+)$/i.exec(authorization ?? '');
