@@ -1,7 +1,8 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium, watchForProblems, withScreenshotOnFailure } from './support/browser.js';
 import { CallerConnection, type TenantWithKey, onboardWithKey } from './support/tenant-caller.js';
-import { Stack } from './support/stack.js';
+import { Stack, uniqueSlug } from './support/stack.js';
+import { CLEAN_SVG_LOGO } from './support/tenant.factory.js';
 
 describe('Operator console (Chromium)', () => {
   let stack: Stack;
@@ -133,6 +134,39 @@ describe('Operator console (Chromium)', () => {
       expect(problems).toEqual([]);
     });
   });
+
+  it('onboards a tenant with a logo, follows it to Ready live, and offboards it', async () => {
+    const { page, problems } = await open();
+    const slug = uniqueSlug('console-new');
+    await withScreenshotOnFailure(page, 'console-onboard', async () => {
+      await signIn(page, stack.adminToken);
+      await page.getByRole('link', { name: 'Onboard a tenant' }).click();
+      await page.getByLabel('Slug').fill(slug);
+      await page.getByLabel('Display name').fill('Console Made');
+      await page.getByLabel('Tier').selectOption('starter');
+      await page.getByLabel('Primary colour').fill('#117744');
+      await page
+        .getByLabel(/^Logo/)
+        .setInputFiles({ name: 'logo.svg', mimeType: 'image/svg+xml', buffer: Buffer.from(CLEAN_SVG_LOGO, 'base64') });
+      await page.getByRole('button', { name: 'Onboard' }).click();
+      await page.getByRole('heading', { name: new RegExp(slug) }).waitFor();
+      await page.locator('#phase', { hasText: 'Ready' }).waitFor({ timeout: 30_000 });
+      const created = (await stack.api('GET', `/v1/tenants/${slug}`)).body;
+      expect(created).toMatchObject({
+        displayName: 'Console Made',
+        tier: 'starter',
+        branding: { primaryColor: '#117744', logo: { contentType: 'image/svg+xml' } },
+      });
+
+      await page.getByRole('button', { name: 'Offboard' }).click();
+      const confirm = page.getByRole('button', { name: 'Offboard tenant' });
+      expect(await confirm.isDisabled()).toBe(true);
+      await page.getByLabel('Type the slug to confirm').fill(slug);
+      await confirm.click();
+      await page.locator('#phase', { hasText: 'Deleted' }).waitFor({ timeout: 30_000 });
+      expect(problems).toEqual([]);
+    });
+  }, 90_000);
 
   it('shows a viewer no button that changes anything', async () => {
     const { page, problems } = await open();

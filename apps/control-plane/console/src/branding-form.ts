@@ -9,7 +9,7 @@ export interface BrandingValues {
   accentColor: string | null;
 }
 
-const LOGO_TYPES = 'image/png,image/svg+xml,image/jpeg,image/webp';
+const LOGO_TYPES = 'image/png,image/svg+xml';
 
 /** Display name, colours (native colour pickers) and a logo file; answers the API's patch body. */
 export function BrandingForm(props: {
@@ -63,7 +63,7 @@ export function BrandingForm(props: {
         </label>
       </div>
       <label>
-        Logo (PNG, SVG, JPEG or WebP)
+        Logo (PNG or SVG, at most 256 KiB)
         <input
           type="file"
           accept=${LOGO_TYPES}

@@ -3,6 +3,9 @@ import { type Session, type Tenant, api } from './api.js';
 import { BrandingForm } from './branding-form.js';
 import { html } from './html.js';
 
+// The API's slug rule, written for the `v` flag browsers compile `pattern` with (a literal `-` is escaped).
+const SLUG_PATTERN = '[a-z][a-z0-9\\-]{1,38}[a-z0-9]';
+
 export function OnboardView({ session }: { session: Session }) {
   const [slug, setSlug] = useState('');
   const [tier, setTier] = useState('business');
@@ -44,14 +47,14 @@ export function OnboardView({ session }: { session: Session }) {
           Slug
           <input
             required
-            pattern="[a-z0-9]([a-z0-9-]*[a-z0-9])?"
+            pattern=${SLUG_PATTERN}
             maxlength="40"
             value=${slug}
             onInput=${value(setSlug)}
             aria-describedby="slug-hint"
           />
         </label>
-        <p class="hint" id="slug-hint">Lowercase letters, digits and dashes; the tenant's subdomain.</p>
+        <p class="hint" id="slug-hint">3 to 40 lowercase letters, digits and dashes, starting with a letter; the tenant's subdomain.</p>
         <label>
           Tier
           <select value=${tier} onChange=${value(setTier)}>
