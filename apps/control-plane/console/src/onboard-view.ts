@@ -54,7 +54,9 @@ export function OnboardView({ session }: { session: Session }) {
             aria-describedby="slug-hint"
           />
         </label>
-        <p class="hint" id="slug-hint">3 to 40 lowercase letters, digits and dashes, starting with a letter; the tenant's subdomain.</p>
+        <p class="hint" id="slug-hint">
+          3 to 40 lowercase letters, digits and dashes, starting with a letter; the tenant's subdomain.
+        </p>
         <label>
           Tier
           <select value=${tier} onChange=${value(setTier)}>
