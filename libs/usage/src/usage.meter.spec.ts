@@ -1,4 +1,4 @@
-import { UsageMeter } from './usage.meter.js';
+import { UsageMeter, meterWorkloadRequest, usageMeter } from './usage.meter.js';
 
 describe(UsageMeter.name, () => {
   const hour = Date.UTC(2026, 10, 30, 10);
@@ -12,10 +12,26 @@ describe(UsageMeter.name, () => {
     sut.add('b', 'records_stored', 0, hour);
     expect(sut.drain()).toEqual([
       { tenantId: 'a', hour: new Date(hour), metric: 'counter_values', value: 5 },
-      { tenantId: 'a', hour: new Date(hour + 3_600_000), metric: 'counter_values', value: 1 },
       { tenantId: 'b', hour: new Date(hour), metric: 'counter_values', value: 4 },
+      { tenantId: 'a', hour: new Date(hour + 3_600_000), metric: 'counter_values', value: 1 },
     ]);
     expect(sut.drain()).toEqual([]);
+    expect(sut.pendingKeys).toBe(0);
+  });
+
+  it('counts workload requests by workload and status class', () => {
+    usageMeter.drain();
+    meterWorkloadRequest('t', 'counter', 200);
+    meterWorkloadRequest('t', 'counter', 201);
+    meterWorkloadRequest('t', 'counter', 404);
+    meterWorkloadRequest('t', 'data', 503);
+    expect(usageMeter.pendingKeys).toBe(3);
+    const counted = usageMeter.drain().map(({ metric, value }) => [metric, value]);
+    expect(counted).toEqual([
+      ['requests:counter:2xx', 2],
+      ['requests:counter:4xx', 1],
+      ['requests:data:5xx', 1],
+    ]);
   });
 
   it('keeps what a failed write gives back, added to what was counted since', () => {
