@@ -90,6 +90,9 @@ const envSchema = z.object({
   DATA_INGESTION_SWEEP_MS: positiveInt(30_000),
   USAGE_FLUSH_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   USAGE_SAMPLE_CHECK_MS: positiveInt(3_600_000),
+  // `tenant` where workloads hold only their tenant's credentials (GKE): usage goes to the tenant's schema.
+  USAGE_STORE: z.enum(['platform', 'tenant']).default('platform'),
+  USAGE_COLLECT_INTERVAL_MS: z.coerce.number().int().min(0).default(0),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -142,7 +145,12 @@ function toConfig(env: Env, signingSecret: string) {
       ingestionConcurrency: env.DATA_INGESTION_CONCURRENCY,
       ingestionSweepMs: env.DATA_INGESTION_SWEEP_MS,
     },
-    usage: { flushIntervalMs: env.USAGE_FLUSH_INTERVAL_MS, sampleCheckMs: env.USAGE_SAMPLE_CHECK_MS },
+    usage: {
+      flushIntervalMs: env.USAGE_FLUSH_INTERVAL_MS,
+      sampleCheckMs: env.USAGE_SAMPLE_CHECK_MS,
+      store: env.USAGE_STORE,
+      collectIntervalMs: env.USAGE_COLLECT_INTERVAL_MS,
+    },
   };
 }
 

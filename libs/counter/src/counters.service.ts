@@ -61,6 +61,6 @@ function issued(
   count: number | undefined,
 ): CounterValue | CounterBlock {
   counterValuesIssued.inc(count ?? 1);
-  meterCounterValues(tenant.tenantId, count ?? 1);
+  meterCounterValues(tenant, count ?? 1);
   return count === undefined ? { name, value: first } : { name, first, last: first + count - 1 };
 }

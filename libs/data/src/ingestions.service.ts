@@ -88,7 +88,7 @@ export class IngestionsService {
     });
     if (!stored) return;
     dataRowsStored.inc({ kind: 'measurements', path: 'async' }, stored.accepted);
-    meterRowsStored(tenant.tenantId, 'measurements', stored.accepted);
+    meterRowsStored(tenant, 'measurements', stored.accepted);
     await this.measurements.afterCommit(tenant, stored);
   }
 

@@ -52,7 +52,7 @@ export class MeasurementsService {
       throw error;
     });
     dataRowsStored.inc({ kind: 'measurements', path: 'sync' }, answer.accepted);
-    meterRowsStored(tenant.tenantId, 'measurements', answer.accepted);
+    meterRowsStored(tenant, 'measurements', answer.accepted);
     return answer;
   }
 

@@ -83,7 +83,7 @@ export class RecordsService {
         throw error;
       });
     dataRowsStored.inc({ kind: 'records', path }, stored);
-    meterRowsStored(tenant.tenantId, 'records', stored);
+    meterRowsStored(tenant, 'records', stored);
     return stored;
   }
 

@@ -31,7 +31,7 @@ export function workloadFastPath(app: NestFastifyApplication): FastPath {
     });
     relayed
       .then((answer) => {
-        meterWorkloadRequest(route.tenantId, workload, answer.status);
+        meterWorkloadRequest({ tenantId: route.tenantId, tenantSlug: route.slug }, workload, answer.status);
         answer.headers['x-request-id'] = id;
         if (answer.body !== undefined) answer.headers['content-length'] = String(Buffer.byteLength(answer.body));
         response.writeHead(answer.status, answer.headers);

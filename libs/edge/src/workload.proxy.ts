@@ -77,7 +77,7 @@ export class WorkloadProxy implements OnModuleDestroy {
       // No length and no chunked encoding means no body: forward none rather than an empty chunked stream.
       body: hasRequestBody(request.raw) ? request.raw : null,
     });
-    meterWorkloadRequest(route.route.tenantId, workload, answer.status);
+    meterWorkloadRequest({ tenantId: route.route.tenantId, tenantSlug: route.route.slug }, workload, answer.status);
     void reply
       .status(answer.status)
       .headers(answer.headers)

@@ -7,3 +7,5 @@ export * from './usage.range.js';
 export * from './usage.service.js';
 export * from './usage.csv.js';
 export * from './stored-bytes.sampler.js';
+export * from './tenant-usage.repository.js';
+export * from './tenant-usage.collector.js';

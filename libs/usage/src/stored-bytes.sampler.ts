@@ -56,9 +56,15 @@ export class StoredBytesSampler implements OnApplicationBootstrap, OnApplication
     const samples = [];
     for (const tenant of tenants) {
       const bytes = await this.usage.schemaBytes(tenantDatabaseNames(tenant.slug, this.databaseName).schema);
-      samples.push({ tenantId: tenant.id, hour, metric: USAGE_METRICS.storedBytes, value: bytes });
+      samples.push({
+        tenantId: tenant.id,
+        tenantSlug: tenant.slug,
+        hour,
+        metric: USAGE_METRICS.storedBytes,
+        value: bytes,
+      });
     }
-    await this.usage.setSamples(samples);
+    await this.usage.replace(samples);
     return samples.length;
   }
 }

@@ -1,8 +1,9 @@
+import type { TenantRef } from '@platform/database';
+
 const HOUR_MS = 3_600_000;
 
 /** One metered amount for one tenant, hour and metric, as the flusher writes it. */
-export interface UsageIncrement {
-  tenantId: string;
+export interface UsageIncrement extends TenantRef {
   hour: Date;
   metric: string;
   value: number;
@@ -21,19 +22,23 @@ export const USAGE_METRICS = {
  * Usage counted in memory, by hour, tenant and metric. Requests only add to these maps; the
  * flusher drains them into one upsert per interval, so metering never costs a database write per
  * request. Amounts are added only for work that is done (values handed out, rows committed).
- * Nested maps rather than one string key: no string is built per request (about 10x cheaper).
+ * Nested maps rather than one string key: no string is built per request (half the cost).
  */
 export class UsageMeter {
-  private hours = new Map<number, Map<string, Map<string, number>>>();
+  private hours = new Map<number, Map<string, { tenant: TenantRef; metrics: Map<string, number> }>>();
   private keys = 0;
 
-  add(tenantId: string, metric: string, amount: number, atMs = Date.now()): void {
+  add(tenant: TenantRef, metric: string, amount: number, atMs = Date.now()): void {
     if (!(amount > 0)) return;
     const hour = atMs - (atMs % HOUR_MS);
     let tenants = this.hours.get(hour);
     if (!tenants) this.hours.set(hour, (tenants = new Map()));
-    let metrics = tenants.get(tenantId);
-    if (!metrics) tenants.set(tenantId, (metrics = new Map()));
+    let counts = tenants.get(tenant.tenantId);
+    if (!counts) {
+      counts = { tenant: { tenantId: tenant.tenantId, tenantSlug: tenant.tenantSlug }, metrics: new Map() };
+      tenants.set(tenant.tenantId, counts);
+    }
+    const metrics = counts.metrics;
     const before = metrics.get(metric);
     if (before === undefined) this.keys += 1;
     metrics.set(metric, (before ?? 0) + amount);
@@ -47,15 +52,16 @@ export class UsageMeter {
     const increments: UsageIncrement[] = [];
     for (const [hourMs, tenants] of drained) {
       const hour = new Date(hourMs);
-      for (const [tenantId, metrics] of tenants) {
-        for (const [metric, value] of metrics) increments.push({ tenantId, hour, metric, value });
+      for (const { tenant, metrics } of tenants.values()) {
+        for (const [metric, value] of metrics) increments.push({ ...tenant, hour, metric, value });
       }
     }
     return increments;
   }
 
   restore(increments: readonly UsageIncrement[]): void {
-    for (const { tenantId, hour, metric, value } of increments) this.add(tenantId, metric, value, hour.getTime());
+    for (const increment of increments)
+      this.add(increment, increment.metric, increment.value, increment.hour.getTime());
   }
 
   /** (tenant, hour, metric) rows waiting for the next flush. */
@@ -67,13 +73,13 @@ export class UsageMeter {
 /** The process's meter: workloads add to it with the one-line helpers below, `UsageFlusher` writes it. */
 export const usageMeter = new UsageMeter();
 
-export function meterCounterValues(tenantId: string, count: number): void {
-  usageMeter.add(tenantId, USAGE_METRICS.counterValues, count);
+export function meterCounterValues(tenant: TenantRef, count: number): void {
+  usageMeter.add(tenant, USAGE_METRICS.counterValues, count);
 }
 
 /** Call once the rows are committed: a refused or rolled-back batch counts nothing. */
-export function meterRowsStored(tenantId: string, kind: 'records' | 'measurements', count: number): void {
-  usageMeter.add(tenantId, kind === 'records' ? USAGE_METRICS.recordsStored : USAGE_METRICS.measurementsStored, count);
+export function meterRowsStored(tenant: TenantRef, kind: 'records' | 'measurements', count: number): void {
+  usageMeter.add(tenant, kind === 'records' ? USAGE_METRICS.recordsStored : USAGE_METRICS.measurementsStored, count);
 }
 
 const requestMetrics = new Map<string, string[]>();
@@ -88,6 +94,6 @@ function requestMetric(workload: string, status: number): string {
   return byClass[Math.min(Math.max(Math.floor(status / 100), 0), 5)]!;
 }
 
-export function meterWorkloadRequest(tenantId: string, workload: string, status: number): void {
-  usageMeter.add(tenantId, requestMetric(workload, status), 1);
+export function meterWorkloadRequest(tenant: TenantRef, workload: string, status: number): void {
+  usageMeter.add(tenant, requestMetric(workload, status), 1);
 }

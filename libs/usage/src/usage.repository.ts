@@ -49,9 +49,17 @@ export class UsageRepository {
     await this.upsert(increments, '"UsageHour"."value" + EXCLUDED."value"');
   }
 
-  /** Samples replace the hour's figure rather than adding to it. */
-  async setSamples(samples: readonly UsageIncrement[]): Promise<void> {
-    await this.upsert(samples, 'EXCLUDED."value"');
+  /** Samples, and rows collected from tenants' schemas, replace the hour's figure rather than adding to it. */
+  async replace(figures: readonly UsageIncrement[]): Promise<void> {
+    await this.upsert(figures, 'EXCLUDED."value"');
+  }
+
+  /** Tenants whose schema may hold usage to collect. */
+  async liveTenants(): Promise<{ id: string; slug: string }[]> {
+    const result = await this.pool.query<{ id: string; slug: string }>(
+      `SELECT id, slug FROM "Tenant" WHERE phase IN ('Ready', 'Suspended', 'Provisioning', 'Failed') ORDER BY slug`,
+    );
+    return result.rows;
   }
 
   /** Tenants with live data and no stored-bytes sample since `since`. */
