@@ -54,11 +54,9 @@ export async function mountConsole(app: NestFastifyApplication): Promise<void> {
   };
 
   await app.register(async (scope: FastifyInstance) => {
+    // Runs after the app-wide security headers (a scope's hooks follow the root's), so this policy wins.
     scope.addHook('onSend', async (_request, reply) => {
-      void reply
-        .header('content-security-policy', CONSOLE_CSP)
-        .header('x-content-type-options', 'nosniff')
-        .header('referrer-policy', 'no-referrer');
+      void reply.header('content-security-policy', CONSOLE_CSP).header('referrer-policy', 'no-referrer');
     });
     scope.get(CONSOLE_PATH, (_request, reply) => reply.redirect(`${CONSOLE_PATH}/`));
     scope.get(`${CONSOLE_PATH}/session`, session);

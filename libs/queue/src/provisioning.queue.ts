@@ -23,7 +23,7 @@ export class ProvisioningQueue implements OnModuleDestroy {
   readonly queue: Queue<ProvisioningJobPayload, void, ProvisioningJobName>;
 
   constructor(@Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig) {
-    this.redis = createRedis(config.redis.url, 'producer');
+    this.redis = createRedis(config.redis, 'producer');
     this.queue = new Queue(PROVISIONING_QUEUE, {
       connection: this.redis,
       prefix: config.redis.prefix,
