@@ -8,12 +8,14 @@ import { TenantCredentialsModule } from '@platform/provisioning';
 import { QueueModule } from '@platform/queue';
 import { TenancyModule } from '@platform/tenancy';
 import { ApiKeysModule } from '@platform/tenant-auth';
+import { UsageModule } from '@platform/usage';
 import { ApiKeysController } from './api-keys.controller.js';
 import { AuditEventsController } from './audit-events.controller.js';
 import { JobsController } from './jobs.controller.js';
 import { OperatorTokensController } from './operator-tokens.controller.js';
 import { TenantCredentialsController } from './tenant-credentials.controller.js';
 import { TenantsController } from './tenants.controller.js';
+import { UsageController } from './usage.controller.js';
 
 @Module({
   imports: [
@@ -26,6 +28,7 @@ import { TenantsController } from './tenants.controller.js';
     ApiKeysModule,
     HealthEndpointsModule,
     TenantCredentialsModule,
+    UsageModule,
   ],
   controllers: [
     TenantsController,
@@ -34,6 +37,7 @@ import { TenantsController } from './tenants.controller.js';
     OperatorTokensController,
     AuditEventsController,
     TenantCredentialsController,
+    UsageController,
   ],
 })
 export class ControlPlaneModule {}

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { IssueIdempotencyRepository } from '@platform/operator-auth';
 import { ApiKeyVerifier } from './api-key.verifier.js';
 import { ApiKeysRepository } from './api-keys.repository.js';
 import { ApiKeysService } from './api-keys.service.js';
@@ -10,7 +11,7 @@ import { TenantKeyMirrorRepository } from './tenant-key-mirror.repository.js';
 
 /** Control plane side: issuing and revoking keys. */
 @Module({
-  providers: [ApiKeysRepository, ApiKeysService, TenantKeyMirrorRepository],
+  providers: [ApiKeysRepository, IssueIdempotencyRepository, ApiKeysService, TenantKeyMirrorRepository],
   exports: [ApiKeysService, TenantKeyMirrorRepository],
 })
 export class ApiKeysModule {}
