@@ -70,6 +70,7 @@ describe('Single-tenant workloads', () => {
       COUNTER_PORT: String(counterPort),
       DATA_API_PORT: String(dataPort),
       DATA_INGESTION_SWEEP_MS: '1000',
+      USAGE_FLUSH_INTERVAL_MS: '200',
     };
     counterUrl = `http://127.0.0.1:${counterPort}`;
     dataUrl = `http://127.0.0.1:${dataPort}`;
@@ -133,6 +134,14 @@ describe('Single-tenant workloads', () => {
     } finally {
       await Promise.all([counter.close(), data.close()]);
     }
+    // Its usage is metered into A's own schema (a platform table is out of its login role's reach).
+    const schema = tenantDatabaseNames(a.slug, stack.databaseName).schema;
+    let metered: { value: string }[] = [];
+    for (let tries = 0; tries < 50 && !metered.length; tries++, await sleep(100))
+      metered = await stack.pg(
+        `SELECT sum(value)::text AS value FROM "${schema}".usage_hours WHERE metric = 'counter_values' HAVING sum(value) >= 3`,
+      );
+    expect(metered).toEqual([{ value: '3' }]);
     // The rows are in A's schema, written through A's own role.
     const rows = await stack.pg(
       `SELECT source FROM "${tenantDatabaseNames(a.slug, stack.databaseName).schema}".measurements`,
