@@ -92,6 +92,8 @@ const envSchema = z.object({
   KUBE_CONTEXT: z.string().min(1).optional(),
   DATABASE_POOL_MAX: positiveInt(10),
   PROVISIONER_CONCURRENCY: positiveInt(4),
+  // Changes enqueued within this window go to Redis in one addBulk (0: within the same event-loop turn).
+  PROVISIONING_ENQUEUE_WINDOW_MS: z.coerce.number().int().min(0).max(1_000).default(2),
   PROVISIONER_MAX_ATTEMPTS: positiveInt(5),
   PROVISIONER_BACKOFF_MS: positiveInt(1_000),
   PROVISIONER_LOCK_MS: positiveInt(30_000),
@@ -111,6 +113,11 @@ const envSchema = z.object({
   DATA_STATS_CACHE_TTL_S: positiveInt(300),
   DATA_INGESTION_CONCURRENCY: positiveInt(2),
   DATA_INGESTION_SWEEP_MS: positiveInt(30_000),
+  USAGE_FLUSH_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  USAGE_SAMPLE_CHECK_MS: positiveInt(3_600_000),
+  // `tenant` where workloads hold only their tenant's credentials (GKE): usage goes to the tenant's schema.
+  USAGE_STORE: z.enum(['platform', 'tenant']).default('platform'),
+  USAGE_COLLECT_INTERVAL_MS: z.coerce.number().int().min(0).default(0),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -135,6 +142,7 @@ function toConfig(app: AppName, env: Env, signingSecret: string) {
       port: env.PROVISIONER_PORT,
       target: env.PROVISIONING_TARGET,
       concurrency: env.PROVISIONER_CONCURRENCY,
+      enqueueWindowMs: env.PROVISIONING_ENQUEUE_WINDOW_MS,
       maxAttempts: env.PROVISIONER_MAX_ATTEMPTS,
       backoffMs: env.PROVISIONER_BACKOFF_MS,
       lockMs: env.PROVISIONER_LOCK_MS,
@@ -169,6 +177,12 @@ function toConfig(app: AppName, env: Env, signingSecret: string) {
       statsCacheTtlSeconds: env.DATA_STATS_CACHE_TTL_S,
       ingestionConcurrency: env.DATA_INGESTION_CONCURRENCY,
       ingestionSweepMs: env.DATA_INGESTION_SWEEP_MS,
+    },
+    usage: {
+      flushIntervalMs: env.USAGE_FLUSH_INTERVAL_MS,
+      sampleCheckMs: env.USAGE_SAMPLE_CHECK_MS,
+      store: env.USAGE_STORE,
+      collectIntervalMs: env.USAGE_COLLECT_INTERVAL_MS,
     },
   };
 }
