@@ -74,9 +74,9 @@ describe('security headers on every HTML page', () => {
       headers: { authorization: basicAuth(stack.adminToken) },
     });
 
-    const console = await fetch(`${stack.controlPlaneUrl}/console/`);
+    const consolePage = await fetch(`${stack.controlPlaneUrl}/console/`);
 
-    for (const page of [docs, dashboard, console]) {
+    for (const page of [docs, dashboard, consolePage]) {
       expect(page.status).toBe(200);
       expect(page.headers.get('content-type')).toContain('text/html');
       expectPageSecurityHeaders(page.headers);
