@@ -88,6 +88,9 @@ const envSchema = z.object({
   DATA_STATS_CACHE_TTL_S: positiveInt(300),
   DATA_INGESTION_CONCURRENCY: positiveInt(2),
   DATA_INGESTION_SWEEP_MS: positiveInt(30_000),
+  DATA_MAX_LINE_BYTES: positiveInt(64 * 1024),
+  DATA_MAX_ROLLUP_KEYS: positiveInt(100_000),
+  DATA_IDEMPOTENCY_TTL_S: positiveInt(86_400),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -139,6 +142,9 @@ function toConfig(env: Env, signingSecret: string) {
       statsCacheTtlSeconds: env.DATA_STATS_CACHE_TTL_S,
       ingestionConcurrency: env.DATA_INGESTION_CONCURRENCY,
       ingestionSweepMs: env.DATA_INGESTION_SWEEP_MS,
+      maxLineBytes: env.DATA_MAX_LINE_BYTES,
+      maxRollupKeys: env.DATA_MAX_ROLLUP_KEYS,
+      idempotencyTtlSeconds: env.DATA_IDEMPOTENCY_TTL_S,
     },
   };
 }

@@ -44,6 +44,12 @@ CREATE TABLE IF NOT EXISTS ingestions (
   errors jsonb NOT NULL DEFAULT '[]',
   created_at timestamptz NOT NULL DEFAULT now(),
   finished_at timestamptz
+);
+CREATE TABLE IF NOT EXISTS ingestion_parts (
+  ingestion_id uuid NOT NULL REFERENCES ingestions (id) ON DELETE CASCADE,
+  seq integer NOT NULL,
+  data bytea NOT NULL,
+  PRIMARY KEY (ingestion_id, seq)
 );`;
 
 /**

@@ -63,7 +63,7 @@ export class MeasurementsService {
 
   /** Inside the caller's tenant transaction; call `afterCommit` once it has committed. */
   async storeRows(client: TenantClient, items: AsyncIterable<BodyItem[]>): Promise<StoredBatch> {
-    const rollups = new HourRollups();
+    const rollups = new HourRollups(this.config.dataApi.maxRollupKeys);
     const accepted = await this.measurements.copyIn(client, this.copyLines(items, rollups));
     await this.measurements.addHours(client, rollups.values());
     return { accepted, rollups };
@@ -134,7 +134,7 @@ export class MeasurementsService {
         rows += 1;
         if (rows > maxRows)
           throw new DomainError('PayloadTooLarge', `At most ${maxRows} rows per request`, { maxRows });
-        rollups.add(row);
+        rollups.add(row, item.line);
         text += measurementCopyLine(row);
       }
       if (text) yield text;

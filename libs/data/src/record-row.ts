@@ -6,6 +6,8 @@ export const RECORD_LIMITS = {
   // stored but never read back by URL.
   keyMaxLength: 100,
   dataMaxBytes: 1024 * 1024,
+  // An NDJSON line carries a key and data of up to 1 MiB once re-serialised; escapes (`\u0041`) may make the line itself longer.
+  ndjsonLineMaxBytes: 2 * 1024 * 1024,
 } as const;
 
 export const collectionNameSchema = z

@@ -5,7 +5,7 @@ import { DomainError, isDomainError } from '@platform/errors';
 import { DataTablesRepository } from './data-tables.repository.js';
 import { dataBatchesRefused, dataRowsStored } from './data.metrics.js';
 import { importRecords } from './record-import.js';
-import { type ListRecordsQuery, type RecordInput, parseRecordItem } from './record-row.js';
+import { type ListRecordsQuery, RECORD_LIMITS, type RecordInput, parseRecordItem } from './record-row.js';
 import { RecordsRepository, type StoredRecord } from './records.repository.js';
 import { type RequestBody, bodyItems, invalidRow } from './request-body.js';
 
@@ -113,7 +113,8 @@ export class RecordsService {
   private async *recordItems(body: RequestBody): AsyncGenerator<RecordInput> {
     const maxRows = this.config.dataApi.maxRowsPerRequest;
     let rows = 0;
-    for await (const batch of bodyItems(body, this.config.dataApi)) {
+    const limits = { ...this.config.dataApi, maxLineBytes: RECORD_LIMITS.ndjsonLineMaxBytes };
+    for await (const batch of bodyItems(body, limits)) {
       for (const item of batch) {
         const record = parseRecordItem(item.value);
         if (typeof record === 'string') throw invalidRow(item.line, record);

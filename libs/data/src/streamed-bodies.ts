@@ -1,8 +1,27 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { createParamDecorator } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { IncomingMessage as Readable } from 'node:http';
 import type { FastifyRequest } from 'fastify';
 import { type RequestBody, drainBody } from './request-body.js';
+
+/** How long a refusal may keep reading the rest of a body before it answers anyway. */
+export const DRAIN_MAX_MS = 250;
+/** How long, after such an answer, the rest of the body is still read (and dropped) before the connection is cut. */
+export const DISCARD_MAX_MS = 10_000;
+
+function discardRest(stream: Readable, maxBytes: number, maxMs: number): void {
+  if (stream.readableEnded || stream.destroyed) return;
+  let size = 0;
+  const cut = () => stream.socket.destroy();
+  const timer = setTimeout(cut, maxMs);
+  stream.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > maxBytes) cut();
+  });
+  stream.once('close', () => clearTimeout(timer));
+  stream.resume();
+}
 
 /**
  * The data API reads every body itself, as a stream: NDJSON and imports can be far larger than
@@ -17,10 +36,14 @@ export function streamRequestBodies(app: NestFastifyApplication, drainLimitBytes
   fastify.addContentTypeParser('*', (_request, _payload, done) => done(null));
   // A refusal (bad row, bad key, no credential) can come before the body was read. Reading the
   // rest first lets the edge, still uploading, receive the answer instead of a reset connection.
-  fastify.addHook('onSend', async (request, _reply, payload) => {
+  // Past DRAIN_MAX_MS the answer goes out anyway, the rest is discarded as it comes, and the
+  // connection is closed once that passes `drainLimitBytes` or DISCARD_MAX_MS.
+  fastify.addHook('onSend', async (request, reply, payload) => {
     const hasBody =
       request.headers['content-length'] !== undefined || request.headers['transfer-encoding'] !== undefined;
-    if (hasBody) await drainBody(request.raw, drainLimitBytes);
+    if (hasBody && !(await drainBody(request.raw, drainLimitBytes, DRAIN_MAX_MS))) {
+      reply.raw.once('finish', () => discardRest(request.raw, drainLimitBytes, DISCARD_MAX_MS));
+    }
     return payload;
   });
 }
