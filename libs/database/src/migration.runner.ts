@@ -29,6 +29,8 @@ const MIGRATION_LOCK_KEY = 72_707_369;
 export async function applyMigrations(databaseUrl: string, migrationsDir: string): Promise<AppliedMigration[]> {
   await createDatabaseIfMissing(databaseUrl);
   const client = new pg.Client({ connectionString: databaseUrl });
+  // A lost connection also fails the query in flight, which is what reports it; unheard, the event would crash the starter.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
@@ -87,6 +89,7 @@ async function createDatabaseIfMissing(databaseUrl: string): Promise<void> {
   const adminUrl = new URL(databaseUrl);
   adminUrl.pathname = '/postgres';
   const admin = new pg.Client({ connectionString: adminUrl.toString() });
+  admin.on('error', () => undefined);
   await admin.connect();
   try {
     const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
