@@ -18,7 +18,7 @@ export class IngestionWorker implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    this.redis = createRedis(this.config.redis.url, 'worker');
+    this.redis = createRedis(this.config.redis, 'worker');
     this.redis.on('error', (error: Error) => this.logger.warn(`Redis: ${error.message}`));
     this.worker = new Worker(INGESTION_QUEUE, (job) => this.process(job), {
       connection: this.redis,

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
+import { pgConnectionOptions } from './pg-connection.js';
 import { databaseNameOf } from './sql-identifier.js';
 
 export interface AppliedMigration {
@@ -26,9 +27,13 @@ CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
 const MIGRATION_LOCK_KEY = 72_707_369;
 
 /** Creates the database when missing, then applies every migration folder not yet recorded, in name order. */
-export async function applyMigrations(databaseUrl: string, migrationsDir: string): Promise<AppliedMigration[]> {
-  await createDatabaseIfMissing(databaseUrl);
-  const client = new pg.Client({ connectionString: databaseUrl });
+export async function applyMigrations(
+  databaseUrl: string,
+  migrationsDir: string,
+  caCertFile?: string,
+): Promise<AppliedMigration[]> {
+  await createDatabaseIfMissing(databaseUrl, caCertFile);
+  const client = new pg.Client(pgConnectionOptions({ url: databaseUrl, caCertFile }));
   // A lost connection also fails the query in flight, which is what reports it; unheard, the event would crash the starter.
   client.on('error', () => undefined);
   await client.connect();
@@ -84,11 +89,11 @@ async function migrationNames(migrationsDir: string): Promise<string[]> {
     .sort();
 }
 
-async function createDatabaseIfMissing(databaseUrl: string): Promise<void> {
+async function createDatabaseIfMissing(databaseUrl: string, caCertFile?: string): Promise<void> {
   const database = databaseNameOf(databaseUrl);
   const adminUrl = new URL(databaseUrl);
   adminUrl.pathname = '/postgres';
-  const admin = new pg.Client({ connectionString: adminUrl.toString() });
+  const admin = new pg.Client(pgConnectionOptions({ url: adminUrl.toString(), caCertFile }));
   admin.on('error', () => undefined);
   await admin.connect();
   try {

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
-import { traceCarrier } from '@platform/observability';
+import { traceCarrier } from '@platform/trace-context';
 import {
   PROVISIONING_QUEUE,
   type ProvisioningJobName,
@@ -23,7 +23,7 @@ export class ProvisioningQueue implements OnModuleDestroy {
   readonly queue: Queue<ProvisioningJobPayload, void, ProvisioningJobName>;
 
   constructor(@Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig) {
-    this.redis = createRedis(config.redis.url, 'producer');
+    this.redis = createRedis(config.redis, 'producer');
     this.queue = new Queue(PROVISIONING_QUEUE, {
       connection: this.redis,
       prefix: config.redis.prefix,
