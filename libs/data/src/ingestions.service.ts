@@ -6,6 +6,7 @@ import type { TenantRef } from '@platform/database';
 import { DomainError, isDomainError } from '@platform/errors';
 import { DataTablesRepository } from './data-tables.repository.js';
 import { dataRowsStored } from './data.metrics.js';
+import { IdempotentWrites } from './idempotent-writes.js';
 import { IngestionQueue } from './ingestion.queue.js';
 import { type ClaimedIngestion, type IngestionOutcome, IngestionsRepository } from './ingestions.repository.js';
 import { parseMeasurement } from './measurement-row.js';
@@ -28,21 +29,30 @@ export class IngestionsService {
     private readonly ingestions: IngestionsRepository,
     private readonly measurements: MeasurementsService,
     private readonly queue: IngestionQueue,
+    private readonly idempotent: IdempotentWrites,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
   ) {}
 
-  /** The body streams into the ingestion's parts as it arrives; one transaction, so a refused body leaves nothing. */
+  /**
+   * The body streams into the ingestion's parts as it arrives; one transaction (with the
+   * Idempotency-Key's outcome, if any), so a refused body leaves nothing.
+   */
   async submit(tenant: TenantRef, body: RequestBody): Promise<{ ingestionId: string }> {
     bodyFormatOf(body.contentType);
+    const maxBytes = this.config.dataApi.maxAsyncBytes;
     const ingestionId = randomUUID();
-    await this.tables.run(tenant, async (client) => {
-      await this.ingestions.create(client, ingestionId, body.contentType ?? '');
-      let seq = 0;
-      for await (const part of bodyParts(body.stream, this.config.dataApi.maxAsyncBytes)) {
-        await this.ingestions.addPart(client, ingestionId, seq, part);
-        seq += 1;
-      }
-    });
+    const outcome = await this.tables.run(tenant, (client) =>
+      this.idempotent.run(client, body, { status: 202, maxBytes }, async (read) => {
+        await this.ingestions.create(client, ingestionId, body.contentType ?? '');
+        let seq = 0;
+        for await (const part of bodyParts(read.stream, maxBytes)) {
+          await this.ingestions.addPart(client, ingestionId, seq, part);
+          seq += 1;
+        }
+        return { ingestionId };
+      }),
+    );
+    if (outcome.replayed) return outcome.answer;
     // Redis being down does not lose the batch: it is committed, and the sweep queues it later.
     await this.queue
       .enqueue({ version: 1, tenantId: tenant.tenantId, tenantSlug: tenant.tenantSlug, ingestionId })

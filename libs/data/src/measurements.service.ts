@@ -4,6 +4,7 @@ import type { TenantClient, TenantRef } from '@platform/database';
 import { DomainError, isDomainError } from '@platform/errors';
 import { DataTablesRepository } from './data-tables.repository.js';
 import { dataBatchesRefused, dataRowsStored, statsCacheLookups } from './data.metrics.js';
+import { IdempotentWrites } from './idempotent-writes.js';
 import { HourRollups } from './measurement-hours.js';
 import {
   type ListMeasurementsQuery,
@@ -42,26 +43,38 @@ export class MeasurementsService {
     private readonly tables: DataTablesRepository,
     private readonly measurements: MeasurementsRepository,
     private readonly cache: StatsCache,
+    private readonly idempotent: IdempotentWrites,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
   ) {}
 
   async ingest(tenant: TenantRef, body: RequestBody): Promise<{ accepted: number }> {
-    const answer = await this.ingestItems(tenant, bodyItems(body, this.config.dataApi)).catch((error: unknown) => {
-      if (isDomainError(error)) dataBatchesRefused.inc({ kind: 'measurements' });
-      throw error;
-    });
-    dataRowsStored.inc({ kind: 'measurements', path: 'sync' }, answer.accepted);
-    return answer;
+    const limits = {
+      status: 200,
+      maxBytes: Math.max(this.config.dataApi.maxStreamBytes, this.config.dataApi.maxJsonBytes),
+    };
+    let stored: StoredBatch | undefined;
+    const outcome = await this.tables
+      .run(tenant, (client) =>
+        this.idempotent.run(client, body, limits, async (read) => {
+          stored = await this.storeRows(client, bodyItems(read, this.config.dataApi));
+          return { accepted: stored.accepted };
+        }),
+      )
+      .catch((error: unknown) => {
+        if (isDomainError(error)) dataBatchesRefused.inc({ kind: 'measurements' });
+        throw error;
+      });
+    if (stored) {
+      dataRowsStored.inc({ kind: 'measurements', path: 'sync' }, stored.accepted);
+      await this.afterCommit(tenant, stored);
+    }
+    return outcome.answer;
   }
 
-  /** All or nothing: rows are validated while they stream into COPY, and one bad row rolls the transaction back. */
-  async ingestItems(tenant: TenantRef, items: AsyncIterable<BodyItem[]>): Promise<{ accepted: number }> {
-    const stored = await this.tables.run(tenant, (client) => this.storeRows(client, items));
-    await this.afterCommit(tenant, stored);
-    return { accepted: stored.accepted };
-  }
-
-  /** Inside the caller's tenant transaction; call `afterCommit` once it has committed. */
+  /**
+   * All or nothing: rows are validated while they stream into COPY, and one bad row rolls the
+   * caller's tenant transaction back. Call `afterCommit` once it has committed.
+   */
   async storeRows(client: TenantClient, items: AsyncIterable<BodyItem[]>): Promise<StoredBatch> {
     const rollups = new HourRollups(this.config.dataApi.maxRollupKeys);
     const accepted = await this.measurements.copyIn(client, this.copyLines(items, rollups));

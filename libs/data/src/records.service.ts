@@ -4,6 +4,7 @@ import type { TenantClient, TenantRef } from '@platform/database';
 import { DomainError, isDomainError } from '@platform/errors';
 import { DataTablesRepository } from './data-tables.repository.js';
 import { dataBatchesRefused, dataRowsStored } from './data.metrics.js';
+import { IdempotentWrites } from './idempotent-writes.js';
 import { importRecords } from './record-import.js';
 import { type ListRecordsQuery, RECORD_LIMITS, type RecordInput, parseRecordItem } from './record-row.js';
 import { RecordsRepository, type StoredRecord } from './records.repository.js';
@@ -24,11 +25,19 @@ export class RecordsService {
   constructor(
     private readonly tables: DataTablesRepository,
     private readonly records: RecordsRepository,
+    private readonly idempotent: IdempotentWrites,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
   ) {}
 
   async upsert(tenant: TenantRef, collection: string, body: RequestBody): Promise<{ upserted: number }> {
-    return { upserted: await this.store(tenant, collection, this.recordItems(body), 'sync') };
+    return this.store(
+      tenant,
+      collection,
+      body,
+      'sync',
+      (read) => this.recordItems(read),
+      (upserted) => ({ upserted }),
+    );
   }
 
   async import(
@@ -38,9 +47,14 @@ export class RecordsService {
     keyField: string | undefined,
   ): Promise<{ imported: number }> {
     const maxBytes = this.config.dataApi.maxImportBytes;
-    return {
-      imported: await this.store(tenant, collection, importRecords(body.stream, { keyField, maxBytes }), 'import'),
-    };
+    return this.store(
+      tenant,
+      collection,
+      body,
+      'import',
+      (read) => importRecords(read.stream, { keyField, maxBytes }),
+      (imported) => ({ imported }),
+    );
   }
 
   async get(tenant: TenantRef, collection: string, key: string) {
@@ -69,20 +83,30 @@ export class RecordsService {
   }
 
   /** All or nothing: chunks are upserted as they arrive, inside one transaction that a bad record rolls back. */
-  private async store(
+  private async store<A>(
     tenant: TenantRef,
     collection: string,
-    inputs: AsyncIterable<RecordInput>,
+    body: RequestBody,
     path: 'sync' | 'import',
-  ): Promise<number> {
-    const stored = await this.tables
-      .run(tenant, (client) => this.upsertAll(client, collection, inputs))
+    inputsOf: (body: RequestBody) => AsyncIterable<RecordInput>,
+    answerOf: (count: number) => A,
+  ): Promise<A> {
+    const { maxStreamBytes, maxJsonBytes, maxImportBytes } = this.config.dataApi;
+    const limits = { status: 200, maxBytes: Math.max(maxStreamBytes, maxJsonBytes, maxImportBytes) };
+    let stored = 0;
+    const outcome = await this.tables
+      .run(tenant, (client) =>
+        this.idempotent.run(client, body, limits, async (read) => {
+          stored = await this.upsertAll(client, collection, inputsOf(read));
+          return answerOf(stored);
+        }),
+      )
       .catch((error: unknown) => {
         if (isDomainError(error)) dataBatchesRefused.inc({ kind: 'records' });
         throw error;
       });
     dataRowsStored.inc({ kind: 'records', path }, stored);
-    return stored;
+    return outcome.answer;
   }
 
   private async upsertAll(

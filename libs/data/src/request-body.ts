@@ -5,6 +5,8 @@ import { DomainError } from '@platform/errors';
 export interface RequestBody {
   contentType: string | undefined;
   stream: Readable;
+  /** From the `Idempotency-Key` header; `route` is the method and URL the key is bound to. */
+  idempotency?: { key: string; route: string };
 }
 
 export type BodyFormat = 'json' | 'ndjson';

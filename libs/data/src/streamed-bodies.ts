@@ -3,6 +3,7 @@ import { createParamDecorator } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { IncomingMessage as Readable } from 'node:http';
 import type { FastifyRequest } from 'fastify';
+import { DomainError } from '@platform/errors';
 import { type RequestBody, drainBody } from './request-body.js';
 
 /** How long a refusal may keep reading the rest of a body before it answers anyway. */
@@ -48,7 +49,18 @@ export function streamRequestBodies(app: NestFastifyApplication, drainLimitBytes
   });
 }
 
+export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+
+/** The request's body as a stream, with its `Idempotency-Key` (1-200 visible ASCII characters) bound to its method and URL. */
 export const StreamedBody = createParamDecorator((_: unknown, context: ExecutionContext): RequestBody => {
   const request = context.switchToHttp().getRequest<FastifyRequest>();
-  return { contentType: request.headers['content-type'], stream: request.raw };
+  const key = request.headers['idempotency-key'];
+  const body: RequestBody = { contentType: request.headers['content-type'], stream: request.raw };
+  if (key === undefined) return body;
+  if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) {
+    throw new DomainError('ValidationFailed', 'Idempotency-Key must be 1-200 visible ASCII characters', [
+      { field: 'Idempotency-Key', reason: 'invalid' },
+    ]);
+  }
+  return { ...body, idempotency: { key, route: `${request.method} ${request.url}` } };
 });
