@@ -103,14 +103,22 @@ export class MeasurementsService {
   }
 
   async stats(tenant: TenantRef, query: StatsQuery): Promise<{ rows: StatsAnswerRow[]; cached: boolean }> {
-    const queryKey = JSON.stringify([query.groupBy, query.bucket, query.from?.toISOString(), query.to?.toISOString()]);
+    const series = { source: query.source?.toSorted(), metric: query.metric?.toSorted() };
+    const queryKey = JSON.stringify([
+      query.groupBy,
+      query.bucket,
+      query.from?.toISOString(),
+      query.to?.toISOString(),
+      series.source ?? null,
+      series.metric ?? null,
+    ]);
     const cached = await this.cache.get(tenant, queryKey);
     statsCacheLookups.inc({ result: cached ? 'hit' : 'miss' });
     if (cached) return { rows: JSON.parse(cached) as StatsAnswerRow[], cached: true };
     const version = await this.cache.version(tenant);
     const ranges = statsRangesOf(query.from, query.to);
     const rows = await this.tables.run(tenant, (client) =>
-      this.measurements.stats(client, query.groupBy, query.bucket, ranges, MAX_STATS_ROWS + 1),
+      this.measurements.stats(client, query.groupBy, query.bucket, ranges, series, MAX_STATS_ROWS + 1),
     );
     if (rows.length > MAX_STATS_ROWS) {
       throw new DomainError(
