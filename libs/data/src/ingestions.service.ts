@@ -6,6 +6,7 @@ import type { TenantRef } from '@platform/database';
 import { DomainError, isDomainError } from '@platform/errors';
 import { DataTablesRepository } from './data-tables.repository.js';
 import { dataRowsStored } from './data.metrics.js';
+import type { IngestionAnswer, IngestionSubmittedAnswer } from './data-answers.js';
 import { IdempotentWrites } from './idempotent-writes.js';
 import { IngestionQueue } from './ingestion.queue.js';
 import { type ClaimedIngestion, type IngestionOutcome, IngestionsRepository } from './ingestions.repository.js';
@@ -37,7 +38,7 @@ export class IngestionsService {
    * The body streams into the ingestion's parts as it arrives; one transaction (with the
    * Idempotency-Key's outcome, if any), so a refused body leaves nothing.
    */
-  async submit(tenant: TenantRef, body: RequestBody): Promise<{ ingestionId: string }> {
+  async submit(tenant: TenantRef, body: RequestBody): Promise<IngestionSubmittedAnswer> {
     bodyFormatOf(body.contentType);
     const maxBytes = this.config.dataApi.maxAsyncBytes;
     const ingestionId = randomUUID();
@@ -62,7 +63,7 @@ export class IngestionsService {
     return { ingestionId };
   }
 
-  async get(tenant: TenantRef, id: string) {
+  async get(tenant: TenantRef, id: string): Promise<IngestionAnswer> {
     const row = await this.tables.run(tenant, (client) => this.ingestions.get(client, id));
     if (!row) throw new DomainError('IngestionNotFound', `No ingestion ${id}`, { id });
     return {

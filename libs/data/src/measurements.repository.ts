@@ -25,7 +25,7 @@ export interface MeasurementRow {
   metric: string;
   ts: Date;
   value: number;
-  tags: Record<string, unknown> | null;
+  tags: Record<string, string | number | boolean> | null;
 }
 
 export interface StatsRanges {

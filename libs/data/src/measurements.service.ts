@@ -4,6 +4,7 @@ import type { TenantClient, TenantRef } from '@platform/database';
 import { DomainError, isDomainError } from '@platform/errors';
 import { DataTablesRepository } from './data-tables.repository.js';
 import { dataBatchesRefused, dataRowsStored, statsCacheLookups } from './data.metrics.js';
+import type { AcceptedAnswer, ReadingsPage, StatsAnswer } from './data-answers.js';
 import { IdempotentWrites } from './idempotent-writes.js';
 import { HourRollups } from './measurement-hours.js';
 import {
@@ -47,7 +48,7 @@ export class MeasurementsService {
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
   ) {}
 
-  async ingest(tenant: TenantRef, body: RequestBody): Promise<{ accepted: number }> {
+  async ingest(tenant: TenantRef, body: RequestBody): Promise<AcceptedAnswer> {
     const limits = {
       status: 200,
       maxBytes: Math.max(this.config.dataApi.maxStreamBytes, this.config.dataApi.maxJsonBytes),
@@ -86,7 +87,7 @@ export class MeasurementsService {
     if (stored.accepted > 0) await this.cache.invalidate(tenant, stored.rollups.minTsMs, stored.rollups.maxTsMs);
   }
 
-  async list(tenant: TenantRef, query: ListMeasurementsQuery) {
+  async list(tenant: TenantRef, query: ListMeasurementsQuery): Promise<ReadingsPage> {
     const after = query.cursor ? decodeMeasurementCursor(query.cursor) : undefined;
     const rows = await this.tables.run(tenant, (client) => this.measurements.list(client, { ...query, after }));
     const last = rows.length === query.limit ? rows[rows.length - 1] : undefined;
@@ -102,7 +103,7 @@ export class MeasurementsService {
     };
   }
 
-  async stats(tenant: TenantRef, query: StatsQuery): Promise<{ rows: StatsAnswerRow[]; cached: boolean }> {
+  async stats(tenant: TenantRef, query: StatsQuery): Promise<StatsAnswer> {
     const series = { source: query.source?.toSorted(), metric: query.metric?.toSorted() };
     const queryKey = JSON.stringify([
       query.groupBy,

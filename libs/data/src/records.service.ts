@@ -4,6 +4,7 @@ import type { TenantClient, TenantRef } from '@platform/database';
 import { DomainError, isDomainError } from '@platform/errors';
 import { DataTablesRepository } from './data-tables.repository.js';
 import { dataBatchesRefused, dataRowsStored } from './data.metrics.js';
+import type { RecordAnswer, RecordsPage } from './data-answers.js';
 import { IdempotentWrites } from './idempotent-writes.js';
 import { importRecords } from './record-import.js';
 import { type ListRecordsQuery, RECORD_LIMITS, type RecordInput, parseRecordItem } from './record-row.js';
@@ -16,7 +17,7 @@ const CHUNK_BYTES = 4 * 1024 * 1024;
 // A list page holds at most this much stored data (plus the one record that crosses it).
 const PAGE_DATA_BYTES = 4 * 1024 * 1024;
 
-function view(record: StoredRecord) {
+function view(record: StoredRecord): RecordAnswer {
   return { key: record.key, data: record.data, updatedAt: record.updated_at.toISOString() };
 }
 
@@ -57,13 +58,13 @@ export class RecordsService {
     );
   }
 
-  async get(tenant: TenantRef, collection: string, key: string) {
+  async get(tenant: TenantRef, collection: string, key: string): Promise<RecordAnswer> {
     const record = await this.tables.run(tenant, (client) => this.records.get(client, collection, key));
     if (!record) throw new DomainError('RecordNotFound', `No record ${key} in ${collection}`, { collection, key });
     return view(record);
   }
 
-  async list(tenant: TenantRef, collection: string, query: ListRecordsQuery) {
+  async list(tenant: TenantRef, collection: string, query: ListRecordsQuery): Promise<RecordsPage> {
     const after = query.cursor === undefined ? undefined : Buffer.from(query.cursor, 'base64url').toString('utf8');
     const page = await this.tables.run(tenant, (client) =>
       this.records.list(client, collection, {
