@@ -4,7 +4,15 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { counterNameSchema, countQuerySchema, createCounterSchema, listCountersQuerySchema } from '@platform/counter';
+import {
+  type CounterBlock,
+  type CounterValue,
+  type CounterView,
+  counterNameSchema,
+  countQuerySchema,
+  createCounterSchema,
+  listCountersQuerySchema,
+} from '@platform/counter';
 import {
   acceptedAnswerSchema,
   collectionNameSchema,
@@ -54,6 +62,14 @@ const counterViewSchema = z.object({
   createdAt: z.iso.datetime(),
 });
 const countersPageSchema = z.object({ items: z.array(counterViewSchema), nextCursor: z.string().nullable() });
+
+// The counter answers with TypeScript interfaces; this fails to compile if these schemas and they drift apart.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const COUNTER_ANSWERS_MATCH: [
+  Same<z.infer<typeof counterValueSchema>, CounterValue>,
+  Same<z.infer<typeof counterBlockSchema>, CounterBlock>,
+  Same<z.infer<typeof counterViewSchema>, CounterView>,
+] = [true, true, true];
 
 const tokenRequestSchema = z.object({
   grant_type: z.literal('client_credentials').optional(),
