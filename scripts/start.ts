@@ -57,6 +57,7 @@ console.log(`
 Platform is up.
   Admin API        ${controlPlane}/v1/tenants   (OpenAPI: ${controlPlane}/docs)
   Queue dashboard  ${controlPlane}/admin/queues (browser login: any user name, password = admin token)
+  Console          ${controlPlane}/console      (sign in with the admin token)
   Tenants          http://<slug>.${config.platform.domain}:${config.edge.port}/
   Admin token      ${tokenHint}
 Try:  curl -H "Authorization: Bearer $(cat var/admin-token)" ${controlPlane}/v1/tenants

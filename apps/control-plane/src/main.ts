@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { loadConfigOrExit } from '@platform/config';
 import { BASE_CONTENT_SECURITY_POLICY, addSecurityHeaders, createHttpApp, listen } from '@platform/http-api';
+import { mountConsole } from './console.js';
 import { ControlPlaneModule } from './control-plane.module.js';
 import { mountOpenApi } from './openapi.js';
 import { mountQueueDashboard } from './queue-dashboard.js';
@@ -19,4 +20,5 @@ addSecurityHeaders(app, {
 });
 mountOpenApi(app);
 await mountQueueDashboard(app);
+await mountConsole(app);
 await listen(app, config.controlPlane.port, 'control-plane');

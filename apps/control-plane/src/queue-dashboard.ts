@@ -17,7 +17,7 @@ export const QUEUE_DASHBOARD_CSRF_HEADER = 'x-requested-by';
 const READ_METHODS = new Set(['GET', 'HEAD']);
 
 /** Browsers log in with basic auth: any user name, the operator token as password. */
-function tokenOf(authorization: string | undefined): string | null {
+export function tokenOf(authorization: string | undefined): string | null {
   const bearer = bearerOf(authorization);
   if (bearer) return bearer;
   const basic = /^Basic\s+(\S+)$/i.exec(authorization ?? '');

@@ -92,6 +92,8 @@ const envSchema = z.object({
   KUBE_CONTEXT: z.string().min(1).optional(),
   DATABASE_POOL_MAX: positiveInt(10),
   PROVISIONER_CONCURRENCY: positiveInt(4),
+  // Changes enqueued within this window go to Redis in one addBulk (0: within the same event-loop turn).
+  PROVISIONING_ENQUEUE_WINDOW_MS: z.coerce.number().int().min(0).max(1_000).default(2),
   PROVISIONER_MAX_ATTEMPTS: positiveInt(5),
   PROVISIONER_BACKOFF_MS: positiveInt(1_000),
   PROVISIONER_LOCK_MS: positiveInt(30_000),
@@ -114,6 +116,11 @@ const envSchema = z.object({
   DATA_MAX_LINE_BYTES: positiveInt(64 * 1024),
   DATA_MAX_ROLLUP_KEYS: positiveInt(100_000),
   DATA_IDEMPOTENCY_TTL_S: positiveInt(86_400),
+  USAGE_FLUSH_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  USAGE_SAMPLE_CHECK_MS: positiveInt(3_600_000),
+  // `tenant` where workloads hold only their tenant's credentials (GKE): usage goes to the tenant's schema.
+  USAGE_STORE: z.enum(['platform', 'tenant']).default('platform'),
+  USAGE_COLLECT_INTERVAL_MS: z.coerce.number().int().min(0).default(0),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -138,6 +145,7 @@ function toConfig(app: AppName, env: Env, signingSecret: string) {
       port: env.PROVISIONER_PORT,
       target: env.PROVISIONING_TARGET,
       concurrency: env.PROVISIONER_CONCURRENCY,
+      enqueueWindowMs: env.PROVISIONING_ENQUEUE_WINDOW_MS,
       maxAttempts: env.PROVISIONER_MAX_ATTEMPTS,
       backoffMs: env.PROVISIONER_BACKOFF_MS,
       lockMs: env.PROVISIONER_LOCK_MS,
@@ -175,6 +183,12 @@ function toConfig(app: AppName, env: Env, signingSecret: string) {
       maxLineBytes: env.DATA_MAX_LINE_BYTES,
       maxRollupKeys: env.DATA_MAX_ROLLUP_KEYS,
       idempotencyTtlSeconds: env.DATA_IDEMPOTENCY_TTL_S,
+    },
+    usage: {
+      flushIntervalMs: env.USAGE_FLUSH_INTERVAL_MS,
+      sampleCheckMs: env.USAGE_SAMPLE_CHECK_MS,
+      store: env.USAGE_STORE,
+      collectIntervalMs: env.USAGE_COLLECT_INTERVAL_MS,
     },
   };
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
 import type { TenantClient, TenantRef } from '@platform/database';
 import { DomainError, isDomainError } from '@platform/errors';
+import { meterRowsStored } from '@platform/usage';
 import { DataTablesRepository } from './data-tables.repository.js';
 import { dataBatchesRefused, dataRowsStored, statsCacheLookups } from './data.metrics.js';
 import type { AcceptedAnswer, ReadingsPage, StatsAnswer } from './data-answers.js';
@@ -67,6 +68,7 @@ export class MeasurementsService {
       });
     if (stored) {
       dataRowsStored.inc({ kind: 'measurements', path: 'sync' }, stored.accepted);
+      meterRowsStored(tenant, 'measurements', stored.accepted);
       await this.afterCommit(tenant, stored);
     }
     return outcome.answer;

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
 import type { TenantClient, TenantRef } from '@platform/database';
 import { DomainError, isDomainError } from '@platform/errors';
+import { meterRowsStored } from '@platform/usage';
 import { DataTablesRepository } from './data-tables.repository.js';
 import { dataBatchesRefused, dataRowsStored } from './data.metrics.js';
 import type { RecordAnswer, RecordsPage } from './data-answers.js';
@@ -107,6 +108,7 @@ export class RecordsService {
         throw error;
       });
     dataRowsStored.inc({ kind: 'records', path }, stored);
+    meterRowsStored(tenant, 'records', stored);
     return outcome.answer;
   }
 
