@@ -16,9 +16,11 @@ function discardRest(stream: Readable, maxBytes: number, maxMs: number): void {
   let size = 0;
   const cut = () => stream.socket.destroy();
   const timer = setTimeout(cut, maxMs);
+  // Past maxBytes, reading stops (the sender is held back by TCP) until the timer cuts the connection:
+  // cutting it at once would reset the edge's upload before it relays the answer already sent.
   stream.on('data', (chunk: Buffer) => {
     size += chunk.length;
-    if (size > maxBytes) cut();
+    if (size > maxBytes) stream.pause();
   });
   stream.once('close', () => clearTimeout(timer));
   stream.resume();
@@ -37,8 +39,8 @@ export function streamRequestBodies(app: NestFastifyApplication, drainLimitBytes
   fastify.addContentTypeParser('*', (_request, _payload, done) => done(null));
   // A refusal (bad row, bad key, no credential) can come before the body was read. Reading the
   // rest first lets the edge, still uploading, receive the answer instead of a reset connection.
-  // Past DRAIN_MAX_MS the answer goes out anyway, the rest is discarded as it comes, and the
-  // connection is closed once that passes `drainLimitBytes` or DISCARD_MAX_MS.
+  // Past DRAIN_MAX_MS the answer goes out anyway, the rest is discarded as it comes (up to
+  // `drainLimitBytes`), and the connection is closed after DISCARD_MAX_MS.
   fastify.addHook('onSend', async (request, reply, payload) => {
     const hasBody =
       request.headers['content-length'] !== undefined || request.headers['transfer-encoding'] !== undefined;
