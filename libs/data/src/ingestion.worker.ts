@@ -19,6 +19,7 @@ export class IngestionWorker implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     this.redis = createRedis(this.config.redis, 'worker');
+    this.redis.on('error', (error: Error) => this.logger.warn(`Redis: ${error.message}`));
     this.worker = new Worker(INGESTION_QUEUE, (job) => this.process(job), {
       connection: this.redis,
       prefix: this.config.redis.prefix,
