@@ -13,6 +13,7 @@ const app = await createHttpApp(CounterAppModule, {
   logLevel: config.app.logLevel,
   bodyLimitBytes: COUNTER_BODY_LIMIT_BYTES,
   tracing: config.tracing,
+  shutdownDelayMs: config.app.shutdownDelayMs,
   fastPath: nextValueFastPath,
 });
 registerNextValueRoute(app);

@@ -9,6 +9,7 @@ const app = await createHttpApp(DataApiModule, {
   name: 'data-api',
   logLevel: config.app.logLevel,
   tracing: config.tracing,
+  shutdownDelayMs: config.app.shutdownDelayMs,
 });
 streamRequestBodies(app, config.dataApi.maxImportBytes);
 await listen(app, config.dataApi.port, 'data-api');

@@ -8,5 +8,6 @@ const app = await createHttpApp(ProvisionerModule, {
   name: 'provisioner',
   logLevel: config.app.logLevel,
   tracing: config.tracing,
+  shutdownDelayMs: config.app.shutdownDelayMs,
 });
 await listen(app, config.provisioner.port, 'provisioner');

@@ -31,7 +31,7 @@ export class ProvisioningQueue implements OnModuleDestroy {
   private pending: PendingJob[] = [];
 
   constructor(@Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig) {
-    this.redis = createRedis(config.redis.url, 'producer');
+    this.redis = createRedis(config.redis, 'producer');
     this.queue = new Queue(PROVISIONING_QUEUE, {
       connection: this.redis,
       prefix: config.redis.prefix,
