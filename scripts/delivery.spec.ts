@@ -135,9 +135,12 @@ describe('.github/workflows', () => {
     expect(ci).toContain("PUSH: ${{ github.event_name == 'push' && vars.ARTIFACT_REGISTRY != '' }}");
   });
 
-  it('pulumi-preview.yml runs the tenant policy pack', () => {
-    const preview = readFileSync('.github/workflows/pulumi-preview.yml', 'utf8');
-    expect(preview).toMatch(/--policy-pack[ =]\S*pulumi\/policy/);
+  it('pulumi-preview.yml previews both projects with the tenant policy pack', () => {
+    const steps = workflow('pulumi-preview.yml').jobs.preview!.steps as (Step & { 'working-directory'?: string })[];
+    const preview = steps.find((step) => step.run?.startsWith('pulumi preview'));
+    expect(preview?.['working-directory']).toBe('pulumi/${{ matrix.project }}');
+    // Relative to pulumi/<project>: the pack in pulumi/policy.
+    expect(preview?.run).toContain('--policy-pack ../policy');
   });
 });
 

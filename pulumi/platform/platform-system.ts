@@ -114,16 +114,9 @@ export class PlatformSystem extends pulumi.ComponentResource {
       NODE_ENV: 'production',
       PLATFORM_DOMAIN: args.domain,
       DATABASE_CA_CERT_FILE: `${CA_MOUNT_PATH}/cloudsql-server-ca.pem`,
-      NODE_EXTRA_CA_CERTS: `${CA_MOUNT_PATH}/memorystore-server-ca.pem`,
+      REDIS_CA_CERT_FILE: `${CA_MOUNT_PATH}/memorystore-server-ca.pem`,
     };
-    const podSpec = (
-      app: string,
-      image: pulumi.Input<string>,
-      env: Record<string, string>,
-      serviceAccountName: pulumi.Input<string>,
-      resources: ContainerResources,
-      port?: number,
-    ) => ({
+    const podSpec = ({ app, image, env = {}, serviceAccountName, resources, port }: PlatformApp) => ({
       serviceAccountName,
       securityContext: {
         runAsNonRoot: true,
@@ -186,7 +179,12 @@ export class PlatformSystem extends pulumi.ComponentResource {
             spec: {
               restartPolicy: 'Never',
               automountServiceAccountToken: false,
-              ...podSpec('migrate', args.images.platform, {}, controlPlaneAccount.metadata.name, SMALL),
+              ...podSpec({
+                app: 'migrate',
+                image: args.images.platform,
+                serviceAccountName: controlPlaneAccount.metadata.name,
+                resources: SMALL,
+              }),
             },
           },
         },
@@ -195,15 +193,8 @@ export class PlatformSystem extends pulumi.ComponentResource {
     );
     const afterMigration = { parent: this, dependsOn: [migration] };
 
-    const deployment = (
-      app: string,
-      image: pulumi.Input<string>,
-      env: Record<string, string>,
-      serviceAccountName: pulumi.Input<string>,
-      resources: ContainerResources,
-      port: number,
-      automount: boolean,
-    ) => {
+    const deployment = (spec: PlatformApp & { automountToken: boolean; gracePeriodSeconds: number }) => {
+      const { app } = spec;
       const selector = { 'app.kubernetes.io/name': app };
       new k8s.apps.v1.Deployment(
         `${name}-${app}`,
@@ -221,9 +212,9 @@ export class PlatformSystem extends pulumi.ComponentResource {
                 annotations: { 'platform/migration': migration.metadata.name },
               },
               spec: {
-                automountServiceAccountToken: automount,
-                terminationGracePeriodSeconds: app === 'provisioner' ? 600 : 45,
-                ...podSpec(app, image, env, serviceAccountName, resources, port),
+                automountServiceAccountToken: spec.automountToken,
+                terminationGracePeriodSeconds: spec.gracePeriodSeconds,
+                ...podSpec(spec),
               },
             },
           },
@@ -246,19 +237,20 @@ export class PlatformSystem extends pulumi.ComponentResource {
       return selector;
     };
 
-    const controlPlane = deployment(
-      'control-plane',
-      args.images.platform,
-      { CONTROL_PLANE_PORT: String(PORTS.controlPlane) },
-      controlPlaneAccount.metadata.name,
-      SMALL,
-      PORTS.controlPlane,
-      false,
-    );
-    deployment(
-      'provisioner',
-      args.images.provisioner,
-      {
+    const controlPlane = deployment({
+      app: 'control-plane',
+      image: args.images.platform,
+      env: { CONTROL_PLANE_PORT: String(PORTS.controlPlane) },
+      serviceAccountName: controlPlaneAccount.metadata.name,
+      resources: SMALL,
+      port: PORTS.controlPlane,
+      automountToken: false,
+      gracePeriodSeconds: 45,
+    });
+    deployment({
+      app: 'provisioner',
+      image: args.images.provisioner,
+      env: {
         PROVISIONER_PORT: String(PORTS.provisioner),
         PROVISIONING_TARGET: 'pulumi',
         PROVISIONER_LOCK_MS,
@@ -269,12 +261,14 @@ export class PlatformSystem extends pulumi.ComponentResource {
         PULUMI_HOME: '/tmp/pulumi-home',
         HOME: '/tmp',
       },
-      provisionerAccount.metadata.name,
-      { requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } },
-      PORTS.provisioner,
-      // The provisioner talks to the Kubernetes API (tenant namespaces, rollout status) as itself.
-      true,
-    );
+      serviceAccountName: provisionerAccount.metadata.name,
+      resources: { requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } },
+      port: PORTS.provisioner,
+      // It talks to the Kubernetes API (tenant namespaces, rollout status) as itself.
+      automountToken: true,
+      // A `pulumi up` in flight is allowed to finish rather than leave a locked stack behind.
+      gracePeriodSeconds: 600,
+    });
 
     // Operators only: an internal passthrough load balancer in the VPC, from the listed ranges.
     const admin = new k8s.core.v1.Service(
@@ -298,6 +292,17 @@ export class PlatformSystem extends pulumi.ComponentResource {
     this.adminAddress = admin.status.loadBalancer.ingress.apply((ingress) => ingress?.[0]?.ip ?? '');
     this.registerOutputs({ namespace: this.namespace, adminAddress: this.adminAddress });
   }
+}
+
+/** One of the platform's processes: the app the image starts, and how its pod runs. */
+interface PlatformApp {
+  app: string;
+  image: pulumi.Input<string>;
+  env?: Record<string, string>;
+  serviceAccountName: pulumi.Input<string>;
+  resources: ContainerResources;
+  /** Serves HTTP (probes, metrics) on this port; the migration Job serves nothing. */
+  port?: number;
 }
 
 interface ContainerResources {

@@ -165,6 +165,8 @@ describe('tenantProgram', () => {
           { name: 'TENANT_SLUG', value: 'acme' },
           { name: 'REDIS_KEY_PREFIX', value: MOCK_TENANT_CONFIG.tenantRedisPrefix },
           { name: 'DATABASE_CA_CERT_FILE', value: '/etc/platform/ca/cloudsql-server-ca.pem' },
+          { name: 'REDIS_CA_CERT_FILE', value: '/etc/platform/ca/memorystore-server-ca.pem' },
+          { name: 'SHUTDOWN_DELAY_MS', value: '5000' },
         ]),
       );
     }

@@ -13,6 +13,8 @@ import { CONTAINER_PORT, TenantWorkload } from './tenant-workload.js';
 // The data API streams NDJSON and file imports; everything else answers in well under a minute.
 const DATA_API_TIMEOUT_SECONDS = 300;
 const DEFAULT_TIMEOUT_SECONDS = 30;
+// With the workload's 10 s preStop pause this covers the load balancer's health-check interval (5 s).
+const SHUTDOWN_DELAY_MS = 5_000;
 
 export interface TenantStackArgs {
   plan: TenantPlan;
@@ -84,8 +86,9 @@ export class TenantStack extends pulumi.ComponentResource {
       TENANT_ROLE: settings.database.role,
       REDIS_KEY_PREFIX: settings.tenant.redisPrefix,
       DATABASE_CA_CERT_FILE: `${CA_MOUNT_PATH}/${CA_FILES.database}`,
-      // Node adds it to its trust store for every TLS connection: Memorystore's server CA.
-      NODE_EXTRA_CA_CERTS: `${CA_MOUNT_PATH}/${CA_FILES.redis}`,
+      REDIS_CA_CERT_FILE: `${CA_MOUNT_PATH}/${CA_FILES.redis}`,
+      // After SIGTERM (itself after the preStop pause) the app stays up, unready, before draining.
+      SHUTDOWN_DELAY_MS: String(SHUTDOWN_DELAY_MS),
     };
     const workload = (workloadName: WorkloadName, env: Record<string, pulumi.Input<string>>, probeHost?: string) =>
       new TenantWorkload(

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { DomainError } from '@platform/errors';
 import type { BrandingInput } from './branding.types.js';
 import { logoOffences, MAX_LISTED_OFFENCES, MAX_LOGO_BYTES, svgOffences, validateLogo } from './logo.validator.js';
@@ -395,5 +396,42 @@ describe('CSS calls found in linear time keep the former rules', () => {
     const offences = logoOffences(anSvgLogo(svgIn(`<rect ${attribute}/>`)));
     expect(offences).toHaveLength(expected.length);
     expected.forEach((part, i) => expect(offences[i]).toContain(part));
+  });
+});
+
+describe('logo check cost under fuzzing', () => {
+  // Attribute values built from the pieces the CSS-call scan looks at around one long run of
+  // name characters: the input class that made the former regular expression back-track.
+  const piece = fc.constantFrom(
+    'a',
+    'url',
+    'rgb',
+    '(',
+    ')',
+    ' ',
+    '\t',
+    '#',
+    'x',
+    "'",
+    '-',
+    'java',
+    'script:',
+    '@import',
+  );
+  const pieces = fc.array(piece, { maxLength: 6 }).map((parts) => parts.join(''));
+  const value = fc
+    .tuple(pieces, fc.constantFrom('a', 'url', 'x-', 'a (', ' '), fc.integer({ min: 1, max: 60_000 }), pieces)
+    .map(([before, run, times, after]) => before + run.repeat(times).slice(0, 60_000) + after);
+
+  it('answers any attribute value within a bounded time and never throws', () => {
+    fc.assert(
+      fc.property(value, fc.constantFrom('d', 'fill', 'style', 'href'), (attributeValue, attribute) => {
+        const started = performance.now();
+        const offences = svgOffences(svgIn(`<path ${attribute}="${attributeValue}"/>`));
+        expect(Array.isArray(offences)).toBe(true);
+        expect(performance.now() - started).toBeLessThan(500);
+      }),
+      { numRuns: 60 },
+    );
   });
 });

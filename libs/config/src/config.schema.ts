@@ -92,6 +92,8 @@ const envSchema = z.object({
   KUBE_CONTEXT: z.string().min(1).optional(),
   DATABASE_POOL_MAX: positiveInt(10),
   PROVISIONER_CONCURRENCY: positiveInt(4),
+  // Changes enqueued within this window go to Redis in one addBulk (0: within the same event-loop turn).
+  PROVISIONING_ENQUEUE_WINDOW_MS: z.coerce.number().int().min(0).max(1_000).default(2),
   PROVISIONER_MAX_ATTEMPTS: positiveInt(5),
   PROVISIONER_BACKOFF_MS: positiveInt(1_000),
   PROVISIONER_LOCK_MS: positiveInt(30_000),
@@ -140,6 +142,7 @@ function toConfig(app: AppName, env: Env, signingSecret: string) {
       port: env.PROVISIONER_PORT,
       target: env.PROVISIONING_TARGET,
       concurrency: env.PROVISIONER_CONCURRENCY,
+      enqueueWindowMs: env.PROVISIONING_ENQUEUE_WINDOW_MS,
       maxAttempts: env.PROVISIONER_MAX_ATTEMPTS,
       backoffMs: env.PROVISIONER_BACKOFF_MS,
       lockMs: env.PROVISIONER_LOCK_MS,

@@ -15,6 +15,8 @@ export type ErrorCode =
   | 'SlugTaken'
   | 'DomainTaken'
   | 'IdempotencyKeyReused'
+  | 'AlreadyIssued'
+  | 'OperatorTokenNotFound'
   | 'TenantDeleted'
   | 'InvalidTransition'
   | 'CounterExists'

@@ -13,6 +13,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'TenantNotFound':
     case 'JobNotFound':
     case 'ApiKeyNotFound':
+    case 'OperatorTokenNotFound':
     case 'CounterNotFound':
     case 'RecordNotFound':
     case 'IngestionNotFound':
@@ -24,6 +25,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'SlugTaken':
     case 'DomainTaken':
     case 'IdempotencyKeyReused':
+    case 'AlreadyIssued':
     case 'TenantDeleted':
     case 'InvalidTransition':
     case 'CounterExists':
