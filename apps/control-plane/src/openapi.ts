@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { errorBodySchema, openApiQueryParametersOf, openApiResponseSchemaOf } from '@platform/http-api';
 import { issuedOperatorTokenSchema, operatorTokenListSchema } from '@platform/operator-auth';
 import { listTenantsQuerySchema } from '@platform/tenancy';
+import { allTenantsUsageAnswerSchema, usageAnswerSchema, usageQuerySchema } from '@platform/usage';
 import {
   apiKeyListSchema,
   auditPageSchema,
@@ -23,6 +24,8 @@ interface OperationAnswers {
   /** Error statuses this operation answers besides the ones every operation may (401, 403, 500, 503). */
   errors: number[];
   query?: z.ZodObject;
+  /** Also answers `text/csv` when asked with `Accept`. */
+  csv?: boolean;
 }
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
@@ -93,6 +96,22 @@ const ANSWERS: Record<string, OperationAnswers> = {
     errors: [400],
     query: auditQuerySchema,
   },
+  UsageController_forTenant: {
+    status: 200,
+    schema: usageAnswerSchema,
+    description: 'Every period of the range (empty ones as zeros); CSV with a header row for `Accept: text/csv`',
+    errors: [400, 404],
+    query: usageQuerySchema,
+    csv: true,
+  },
+  UsageController_forAll: {
+    status: 200,
+    schema: allTenantsUsageAnswerSchema,
+    description: "Each tenant's periods with usage; CSV with a header row for `Accept: text/csv` (the billing export)",
+    errors: [400],
+    query: usageQuerySchema,
+    csv: true,
+  },
 };
 
 export function mountOpenApi(app: NestFastifyApplication): void {
@@ -130,7 +149,12 @@ export function withAnswers(document: OpenAPIObject): OpenAPIObject {
       responses[String(answers.status)] = {
         description: answers.description,
         ...(answers.schema
-          ? { content: { 'application/json': { schema: openApiResponseSchemaOf(answers.schema) } } }
+          ? {
+              content: {
+                'application/json': { schema: openApiResponseSchemaOf(answers.schema) },
+                ...(answers.csv ? { 'text/csv': { schema: { type: 'string' } } } : {}),
+              },
+            }
           : {}),
       };
       for (const status of [...answers.errors, ...EVERY_OPERATION_ERRORS]) {
