@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { errorBodySchema, openApiQueryParametersOf, openApiResponseSchemaOf } from '@platform/http-api';
 import { issuedOperatorTokenSchema, operatorTokenListSchema } from '@platform/operator-auth';
 import { listTenantsQuerySchema } from '@platform/tenancy';
-import { allTenantsUsageAnswerSchema, usageAnswerSchema, usageQuerySchema } from '@platform/usage';
+import { usageQuerySchema } from '@platform/usage';
 import {
   apiKeyListSchema,
   auditPageSchema,
@@ -13,6 +13,8 @@ import {
   jobViewSchema,
   tenantPageSchema,
   tenantViewSchema,
+  usageSchema,
+  allTenantsUsageSchema,
 } from './admin-responses.js';
 import { auditQuerySchema } from './audit-events.controller.js';
 
@@ -24,7 +26,7 @@ interface OperationAnswers {
   /** Error statuses this operation answers besides the ones every operation may (401, 403, 500, 503). */
   errors: number[];
   query?: z.ZodObject;
-  /** Also answers `text/csv` when asked with `Accept`. */
+  /** The answer is also sent as CSV when asked with `Accept: text/csv`. */
   csv?: boolean;
 }
 
@@ -89,28 +91,28 @@ const ANSWERS: Record<string, OperationAnswers> = {
     errors: [],
   },
   OperatorTokensController_revoke: { status: 204, description: 'Revoked', errors: [404] },
-  AuditEventsController_list: {
-    status: 200,
-    schema: auditPageSchema,
-    description: 'A page of audit events, newest first',
-    errors: [400],
-    query: auditQuerySchema,
-  },
   UsageController_forTenant: {
     status: 200,
-    schema: usageAnswerSchema,
-    description: 'Every period of the range (empty ones as zeros); CSV with a header row for `Accept: text/csv`',
+    schema: usageSchema,
+    description: "The tenant's usage per period (CSV with Accept: text/csv)",
     errors: [400, 404],
     query: usageQuerySchema,
     csv: true,
   },
   UsageController_forAll: {
     status: 200,
-    schema: allTenantsUsageAnswerSchema,
-    description: "Each tenant's periods with usage; CSV with a header row for `Accept: text/csv` (the billing export)",
+    schema: allTenantsUsageSchema,
+    description: "Every tenant's usage per period (CSV with Accept: text/csv)",
     errors: [400],
     query: usageQuerySchema,
     csv: true,
+  },
+  AuditEventsController_list: {
+    status: 200,
+    schema: auditPageSchema,
+    description: 'A page of audit events, newest first',
+    errors: [400],
+    query: auditQuerySchema,
   },
 };
 

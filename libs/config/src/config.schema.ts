@@ -181,7 +181,8 @@ function toConfig(app: AppName, env: Env, signingSecret: string) {
     usage: {
       flushIntervalMs: env.USAGE_FLUSH_INTERVAL_MS,
       sampleCheckMs: env.USAGE_SAMPLE_CHECK_MS,
-      store: env.USAGE_STORE,
+      // A single-tenant workload's login role can write only its tenant's schema, never a platform table.
+      store: env.TENANT_MODE === 'single' ? ('tenant' as const) : env.USAGE_STORE,
       collectIntervalMs: env.USAGE_COLLECT_INTERVAL_MS,
     },
   };

@@ -33,6 +33,9 @@ export class IngestionWorker implements OnModuleInit, OnModuleDestroy {
     const payload = ingestionJobPayloadSchema.safeParse(job.data);
     if (!payload.success) throw new UnrecoverableError(`Malformed ingestion job: ${payload.error.message}`);
     const { tenantId, tenantSlug, ingestionId } = payload.data;
+    // A single-tenant worker's queue is its tenant's (prefix), but Redis' one AUTH string is shared.
+    const single = this.config.tenancy.single;
+    if (single && tenantId !== single.tenantId) throw new UnrecoverableError('Job of another tenant');
     await this.ingestions.process({ tenantId, tenantSlug }, ingestionId);
   }
 

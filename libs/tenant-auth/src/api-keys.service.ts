@@ -7,6 +7,7 @@ import { IssueIdempotencyRepository, type Operator, issueOnce } from '@platform/
 import { issueSecret } from '@platform/secrets';
 import { TenantsService } from '@platform/tenancy';
 import { ApiKeysRepository } from './api-keys.repository.js';
+import { TenantKeyMirrorRepository } from './tenant-key-mirror.repository.js';
 
 export const createApiKeySchema = z.object({ name: z.string().trim().min(1).max(100) }).strict();
 export type CreateApiKeyInput = z.infer<typeof createApiKeySchema>;
@@ -30,6 +31,7 @@ export class ApiKeysService {
     private readonly tenants: TenantsService,
     private readonly audit: AuditService,
     private readonly issued: IssueIdempotencyRepository,
+    private readonly mirror: TenantKeyMirrorRepository,
   ) {}
 
   /**
@@ -47,6 +49,7 @@ export class ApiKeysService {
     return issueOnce(this.prisma, this.issued, request, async (tx) => {
       const { secret, prefix, hash } = issueSecret('tk');
       const created = await this.keys.create(tx, tenant.id, { name: input.name, prefix, keyHash: hash });
+      await this.mirror.record(tx, tenant.slug, created);
       await this.audit.record(
         tx,
         operator,
@@ -73,6 +76,7 @@ export class ApiKeysService {
     if (!key) throw new DomainError('ApiKeyNotFound', `Tenant ${tenant.slug} has no active API key ${keyId}`);
     await this.prisma.$transaction(async (tx) => {
       await this.keys.revoke(tx, tenant.id, key.id);
+      await this.mirror.record(tx, tenant.slug, { ...key, revokedAt: new Date() });
       await this.audit.record(tx, operator, 'api-key.revoke', { type: 'tenant', id: tenant.id }, { apiKeyId: key.id });
     });
   }

@@ -6,3 +6,5 @@ export * from './tenant-caller.js';
 export * from './tenant-caller.authenticator.js';
 export * from './tenant-caller.guard.js';
 export * from './tenant-tokens.service.js';
+export * from './single-tenant.callers.js';
+export * from './tenant-key-mirror.repository.js';

@@ -6,9 +6,14 @@ import { ApiKeysService } from './api-keys.service.js';
 import { TenantCallerAuthenticator } from './tenant-caller.authenticator.js';
 import { TenantCallerGuard } from './tenant-caller.guard.js';
 import { TenantTokensService } from './tenant-tokens.service.js';
+import { SingleTenantCallers } from './single-tenant.callers.js';
+import { TenantKeyMirrorRepository } from './tenant-key-mirror.repository.js';
 
 /** Control plane side: issuing and revoking keys. */
-@Module({ providers: [ApiKeysRepository, IssueIdempotencyRepository, ApiKeysService], exports: [ApiKeysService] })
+@Module({
+  providers: [ApiKeysRepository, IssueIdempotencyRepository, ApiKeysService, TenantKeyMirrorRepository],
+  exports: [ApiKeysService, TenantKeyMirrorRepository],
+})
 export class ApiKeysModule {}
 
 /**
@@ -16,7 +21,14 @@ export class ApiKeysModule {}
  * DatabaseModule and PlatformConfigModule in the app.
  */
 @Module({
-  providers: [ApiKeysRepository, ApiKeyVerifier, TenantTokensService, TenantCallerAuthenticator, TenantCallerGuard],
-  exports: [ApiKeyVerifier, TenantTokensService, TenantCallerAuthenticator, TenantCallerGuard],
+  providers: [
+    ApiKeysRepository,
+    ApiKeyVerifier,
+    TenantTokensService,
+    TenantCallerAuthenticator,
+    TenantCallerGuard,
+    SingleTenantCallers,
+  ],
+  exports: [ApiKeyVerifier, TenantTokensService, TenantCallerAuthenticator, TenantCallerGuard, SingleTenantCallers],
 })
 export class TenantAuthModule {}

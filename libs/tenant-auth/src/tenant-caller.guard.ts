@@ -6,6 +6,7 @@ import { addToLogContext } from '@platform/observability';
 import { EdgeContextVerifier } from './edge-context.js';
 import type { RequestWithCaller, TenantCaller } from './tenant-caller.js';
 import { TenantCallerAuthenticator } from './tenant-caller.authenticator.js';
+import { SingleTenantCallers } from './single-tenant.callers.js';
 
 /**
  * A workload route's door: the request must come through the edge (signed tenant headers) and
@@ -18,6 +19,7 @@ export class TenantCallerGuard implements CanActivate {
   constructor(
     private readonly authenticator: TenantCallerAuthenticator,
     @Inject(PLATFORM_CONFIG) config: PlatformConfig,
+    private readonly singleTenant: SingleTenantCallers,
   ) {
     this.edgeContext = new EdgeContextVerifier(config.edge.signingSecret);
   }
@@ -30,6 +32,7 @@ export class TenantCallerGuard implements CanActivate {
 
   /** The same check for routes registered on Fastify directly (hot paths that skip Nest's pipeline). */
   async callerOf(headers: IncomingHttpHeaders): Promise<TenantCaller> {
+    if (this.singleTenant.active) return this.singleTenant.callerOf(headers);
     const tenant = this.edgeContext.verify(headers);
     if (!tenant)
       throw new DomainError('Unauthenticated', 'Workloads are reached through the edge on a tenant hostname');
@@ -43,6 +46,7 @@ export class TenantCallerGuard implements CanActivate {
    * API key); undefined whenever `callerOf` is needed, which also gives every refusal its answer.
    */
   heldCallerOf(headers: IncomingHttpHeaders): TenantCaller | undefined {
+    if (this.singleTenant.active) return this.singleTenant.heldCallerOf(headers);
     const tenant = this.edgeContext.verify(headers);
     return tenant ? this.authenticator.heldCaller(tenant, headers.authorization) : undefined;
   }

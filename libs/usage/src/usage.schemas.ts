@@ -21,20 +21,12 @@ export const usageQuerySchema = z
   .strict();
 export type UsageQuery = z.infer<typeof usageQuerySchema>;
 
-export const usageRowSchema = z.object({
-  period: z.iso.datetime().describe('Start of the UTC period'),
-  counterValues: z.number().int().describe('Counter values handed out'),
-  rowsIngested: z.number().int().describe('Measurements and records stored (committed)'),
-  apiRequests: z.number().int().describe('Requests relayed to the workloads, any status'),
-  storedBytes: z.number().int().describe('Latest daily sample of the tenant schema before the period ends'),
-});
 /** Rows of the tenant's answer; the all-tenant answer adds the tenant's slug. */
-export type UsageRow = z.infer<typeof usageRowSchema>;
-export const tenantUsageRowSchema = z
-  .object({ tenant: z.string().describe('Tenant slug') })
-  .extend(usageRowSchema.shape);
-export type TenantUsageRow = z.infer<typeof tenantUsageRowSchema>;
-
-/** What the usage routes answer as JSON (the OpenAPI document is generated from these). */
-export const usageAnswerSchema = z.object({ rows: z.array(usageRowSchema) });
-export const allTenantsUsageAnswerSchema = z.object({ rows: z.array(tenantUsageRowSchema) });
+export interface UsageRow {
+  period: string;
+  counterValues: number;
+  rowsIngested: number;
+  apiRequests: number;
+  storedBytes: number;
+}
+export type TenantUsageRow = { tenant: string } & UsageRow;
