@@ -211,8 +211,23 @@ describe('Usage metering', () => {
     expect((await stack.api('GET', '/v1/usage', { token: null })).status).toBe(401);
   });
 
-  it('is in the OpenAPI document', async () => {
-    const document = await stack.api<{ paths: Record<string, unknown> }>('GET', '/docs/openapi.json', { token: null });
-    expect(Object.keys(document.body.paths)).toEqual(expect.arrayContaining(['/v1/tenants/{ref}/usage', '/v1/usage']));
+  it('is in the OpenAPI document, with its query parameters and both answer types', async () => {
+    interface Operation {
+      parameters: { name: string; in: string }[];
+      responses: Record<string, { content?: Record<string, unknown> }>;
+    }
+    const document = await stack.api<{ paths: Record<string, { get: Operation }> }>('GET', '/docs/openapi.json', {
+      token: null,
+    });
+    for (const path of ['/v1/tenants/{ref}/usage', '/v1/usage']) {
+      const operation = document.body.paths[path]!.get;
+      expect(operation.parameters.filter((parameter) => parameter.in === 'query').map(({ name }) => name)).toEqual([
+        'from',
+        'to',
+        'granularity',
+      ]);
+      expect(Object.keys(operation.responses['200']!.content!)).toEqual(['application/json', 'text/csv']);
+      expect(operation.responses['400']).toBeDefined();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query, UseInterceptors } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ZodPipe } from '@platform/http-api';
 import {
   ALL_TENANTS_USAGE_COLUMNS,
@@ -14,10 +14,6 @@ const usageQuery = new ZodPipe(usageQuerySchema, 'Query');
 
 @ApiTags('usage')
 @ApiBearerAuth()
-@ApiProduces('application/json', 'text/csv')
-@ApiQuery({ name: 'from', required: false, description: 'ISO date or date-time; rounds down to the period' })
-@ApiQuery({ name: 'to', required: false, description: 'ISO date or date-time, exclusive; rounds up to the period' })
-@ApiQuery({ name: 'granularity', required: false, enum: ['hour', 'day'], description: 'Default day' })
 @Controller('v1')
 export class UsageController {
   constructor(private readonly usage: UsageService) {}

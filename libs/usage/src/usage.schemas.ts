@@ -14,9 +14,9 @@ const instant = z
 
 export const usageQuerySchema = z
   .object({
-    from: instant.optional(),
-    to: instant.optional(),
-    granularity: z.enum(['hour', 'day']).default('day'),
+    from: instant.optional().describe('ISO date or date-time with offset; rounds down to the period'),
+    to: instant.optional().describe('ISO date or date-time with offset, exclusive; rounds up to the period'),
+    granularity: z.enum(['hour', 'day']).default('day').describe('UTC hours or days'),
   })
   .strict();
 export type UsageQuery = z.infer<typeof usageQuerySchema>;
