@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { loadConfigOrExit } from '@platform/config';
 import { createHttpApp, listen } from '@platform/http-api';
+import { admitCallsBeforeBodies } from '@platform/tenant-auth';
 import { CounterAppModule } from './counter.module.js';
 import { nextValueFastPath, registerNextValueRoute } from './next-value.route.js';
 
@@ -15,5 +16,6 @@ const app = await createHttpApp(CounterAppModule, {
   tracing: config.tracing,
   fastPath: nextValueFastPath,
 });
+admitCallsBeforeBodies(app, 'counter');
 registerNextValueRoute(app);
 await listen(app, config.counter.port, 'counter');

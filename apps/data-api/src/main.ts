@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { loadConfigOrExit } from '@platform/config';
 import { streamRequestBodies } from '@platform/data';
 import { createHttpApp, listen } from '@platform/http-api';
+import { admitCallsBeforeBodies } from '@platform/tenant-auth';
 import { DataApiModule } from './data-api.module.js';
 
 const config = loadConfigOrExit('data-api');
@@ -10,5 +11,6 @@ const app = await createHttpApp(DataApiModule, {
   logLevel: config.app.logLevel,
   tracing: config.tracing,
 });
+admitCallsBeforeBodies(app, 'data');
 streamRequestBodies(app, config.dataApi.maxImportBytes);
 await listen(app, config.dataApi.port, 'data-api');

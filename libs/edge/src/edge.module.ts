@@ -3,7 +3,7 @@ import { ASSET_STORE, BucketAssetStore, LocalAssetStore } from '@platform/brandi
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
 import { HealthModule } from '@platform/observability';
 import { RouteResolverModule } from '@platform/routing';
-import { TenantAuthModule } from '@platform/tenant-auth';
+import { TenantAuthModule, TenantCallGate, TenantCallLimiter } from '@platform/tenant-auth';
 import { EdgeController } from './edge.controller.js';
 import { EdgePagesService } from './edge-pages.service.js';
 import { EdgeTokensController } from './edge-tokens.controller.js';
@@ -17,6 +17,9 @@ import { WorkloadProxy } from './workload.proxy.js';
     EdgePagesService,
     EdgeTokensService,
     WorkloadProxy,
+    // The edge's own gate: the workloads' (in TenantAuthModule) has no limiter; this one enforces limits.
+    TenantCallLimiter,
+    TenantCallGate,
     {
       provide: ASSET_STORE,
       inject: [PLATFORM_CONFIG],

@@ -1,8 +1,8 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isDependencyUnavailable, isDomainError } from '@platform/errors';
-import { httpStatusOf } from './http-error.mapping.js';
+import { httpStatusOf, refusalHeadersOf } from './http-error.mapping.js';
 
 export interface ErrorBody {
   error: string;
@@ -45,6 +45,12 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     const { status, body } = this.toResponse(exception);
     if (status === 503) void reply.header('retry-after', '5');
+    if (isDomainError(exception)) {
+      const authorization = host.switchToHttp().getRequest<FastifyRequest>().headers.authorization;
+      void reply.headers(refusalHeadersOf(exception.code, exception.details, authorization));
+    } else if (status === 401) {
+      void reply.headers(refusalHeadersOf('Unauthenticated', undefined, undefined));
+    }
     void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 

@@ -10,6 +10,7 @@ export interface NewTenant {
   tier: Tier;
   branding: Prisma.InputJsonValue;
   domains: string[];
+  limits?: Prisma.InputJsonValue;
 }
 
 export interface TenantChange {
@@ -17,6 +18,7 @@ export interface TenantChange {
   tier?: Tier;
   branding?: Prisma.InputJsonValue;
   domains?: string[];
+  limits?: Prisma.InputJsonValue | typeof Prisma.DbNull;
   desiredState?: DesiredState;
   phase: TenantPhase;
 }

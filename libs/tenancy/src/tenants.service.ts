@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { AuditService } from '@platform/audit';
 import { validateLogo } from '@platform/branding';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
-import { type DesiredState, type Prisma, PrismaService, type Tenant, type TenantPhase } from '@platform/database';
+import { type DesiredState, Prisma, PrismaService, type Tenant, type TenantPhase } from '@platform/database';
 import { DomainError } from '@platform/errors';
 import { ZodPipe } from '@platform/http-api';
 import type { Operator } from '@platform/operator-auth';
@@ -78,11 +78,13 @@ export class TenantsService {
           tier: input.tier,
           branding: input.branding as Prisma.InputJsonValue,
           domains,
+          limits: input.limits,
         });
         await this.recordChange(tx, operator, created, 'tenant.create', {
           slug: input.slug,
           tier: input.tier,
           domains,
+          limits: input.limits ?? null,
         });
         if (idempotencyKey) {
           const body = toTenantView(created, this.config.platform) as unknown as Prisma.InputJsonValue;
@@ -131,6 +133,7 @@ export class TenantsService {
     const change: TenantChange = {
       ...patch,
       branding: patch.branding as Prisma.InputJsonValue | undefined,
+      limits: patch.limits === null ? Prisma.DbNull : patch.limits,
       phase: tenant.desiredState === 'suspended' ? tenant.phase : 'Pending',
     };
     return this.applyChange(operator, tenant, change, 'tenant.update', patch as Prisma.InputJsonValue);

@@ -7,14 +7,22 @@ import type { Operator } from '@platform/operator-auth';
 import { issueSecret } from '@platform/secrets';
 import { TenantsService } from '@platform/tenancy';
 import { ApiKeysRepository } from './api-keys.repository.js';
+import { TENANT_SCOPES, type TenantScope, tenantScopesOf, tenantScopesSchema } from './tenant-scopes.js';
 
-export const createApiKeySchema = z.object({ name: z.string().trim().min(1).max(100) }).strict();
+export const createApiKeySchema = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    // Default: everything a tenant can call.
+    scopes: tenantScopesSchema.default([...TENANT_SCOPES]),
+  })
+  .strict();
 export type CreateApiKeyInput = z.infer<typeof createApiKeySchema>;
 
 export interface ApiKeyView {
   id: string;
   name: string;
   prefix: string;
+  scopes: TenantScope[];
   createdAt: string;
 }
 
@@ -34,9 +42,10 @@ export class ApiKeysService {
   /** The secret is in this answer only; Postgres keeps its hash. */
   async issue(operator: Operator, tenantRef: string, input: CreateApiKeyInput): Promise<IssuedApiKey> {
     const tenant = this.tenants.requireLive(await this.tenants.find(tenantRef));
+    const { scopes } = input;
     const { secret, prefix, hash } = issueSecret('tk');
     const key = await this.prisma.$transaction(async (tx) => {
-      const created = await this.keys.create(tx, tenant.id, { name: input.name, prefix, keyHash: hash });
+      const created = await this.keys.create(tx, tenant.id, { name: input.name, prefix, keyHash: hash, scopes });
       await this.audit.record(
         tx,
         operator,
@@ -45,6 +54,7 @@ export class ApiKeysService {
         {
           apiKeyId: created.id,
           name: input.name,
+          scopes,
         },
       );
       return created;
@@ -69,5 +79,11 @@ export class ApiKeysService {
 }
 
 function toView(key: ApiKey): ApiKeyView {
-  return { id: key.id, name: key.name, prefix: key.prefix, createdAt: key.createdAt.toISOString() };
+  return {
+    id: key.id,
+    name: key.name,
+    prefix: key.prefix,
+    scopes: tenantScopesOf(key.scopes),
+    createdAt: key.createdAt.toISOString(),
+  };
 }

@@ -4,6 +4,7 @@ import { ApiKeysRepository } from './api-keys.repository.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { TenantCallerAuthenticator } from './tenant-caller.authenticator.js';
 import { TenantCallerGuard } from './tenant-caller.guard.js';
+import { TenantCallGate } from './tenant-call.gate.js';
 import { TenantTokensService } from './tenant-tokens.service.js';
 
 /** Control plane side: issuing and revoking keys. */
@@ -15,7 +16,14 @@ export class ApiKeysModule {}
  * DatabaseModule and PlatformConfigModule in the app.
  */
 @Module({
-  providers: [ApiKeysRepository, ApiKeyVerifier, TenantTokensService, TenantCallerAuthenticator, TenantCallerGuard],
-  exports: [ApiKeyVerifier, TenantTokensService, TenantCallerAuthenticator, TenantCallerGuard],
+  providers: [
+    ApiKeysRepository,
+    ApiKeyVerifier,
+    TenantTokensService,
+    TenantCallerAuthenticator,
+    TenantCallGate,
+    TenantCallerGuard,
+  ],
+  exports: [ApiKeyVerifier, TenantTokensService, TenantCallerAuthenticator, TenantCallGate, TenantCallerGuard],
 })
 export class TenantAuthModule {}
