@@ -12,6 +12,7 @@ const config = loadConfigOrExit('counter');
 const app = await createHttpApp(CounterAppModule, {
   name: 'counter',
   logLevel: config.app.logLevel,
+  timeouts: config.http,
   bodyLimitBytes: COUNTER_BODY_LIMIT_BYTES,
   tracing: config.tracing,
   fastPath: nextValueFastPath,

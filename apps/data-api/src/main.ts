@@ -9,6 +9,7 @@ const config = loadConfigOrExit('data-api');
 const app = await createHttpApp(DataApiModule, {
   name: 'data-api',
   logLevel: config.app.logLevel,
+  timeouts: config.http,
   tracing: config.tracing,
 });
 admitCallsBeforeBodies(app, 'data');

@@ -17,10 +17,11 @@ export function streamRequestBodies(app: NestFastifyApplication, drainLimitBytes
   fastify.addContentTypeParser('*', (_request, _payload, done) => done(null));
   // A refusal (bad row, bad key, no credential) can come before the body was read. Reading the
   // rest first lets the edge, still uploading, receive the answer instead of a reset connection.
-  fastify.addHook('onSend', async (request, _reply, payload) => {
+  // A refusal that closes the connection (the caller was refused before its body was touched) reads none.
+  fastify.addHook('onSend', async (request, reply, payload) => {
     const hasBody =
       request.headers['content-length'] !== undefined || request.headers['transfer-encoding'] !== undefined;
-    if (hasBody) await drainBody(request.raw, drainLimitBytes);
+    if (hasBody && reply.getHeader('connection') !== 'close') await drainBody(request.raw, drainLimitBytes);
     return payload;
   });
 }

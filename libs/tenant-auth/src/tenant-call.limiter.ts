@@ -53,6 +53,8 @@ interface TenantAllowance {
   /** Redis said the bucket is empty until then: refusals need not ask again. */
   emptyUntil: number;
   inFlight: number;
+  /** Calls waiting for a grant from Redis: the next grant asks for at least this many tokens. */
+  waiting: number;
   refilling?: Promise<void>;
 }
 
@@ -108,11 +110,17 @@ export class TenantCallLimiter implements OnModuleDestroy {
         maxInFlight: this.maxInFlight,
       });
     }
-    // Concurrent callers share one grant; those it does not cover ask again while the bucket has tokens.
-    for (let attempt = 0; attempt < 3; attempt += 1) {
-      if (this.takeLocal(tenantId, allowance)) return this.hold(allowance);
-      if (Date.now() < allowance.emptyUntil) break;
-      await this.refill(tenantId, allowance);
+    // Concurrent callers wait for one grant sized for all of them; Redis is asked again only while
+    // its bucket still had tokens, so this ends once every waiter is served or the bucket is empty.
+    allowance.waiting += 1;
+    try {
+      for (;;) {
+        if (this.takeLocal(tenantId, allowance)) return this.hold(allowance);
+        if (Date.now() < allowance.emptyUntil) break;
+        await this.refill(tenantId, allowance);
+      }
+    } finally {
+      allowance.waiting -= 1;
     }
     const retryAfterSeconds = Math.max(1, Math.ceil((allowance.emptyUntil - Date.now()) / 1000));
     throw new DomainError('RateLimited', `Over ${limits.requestsPerSecond} requests per second`, {
@@ -124,11 +132,14 @@ export class TenantCallLimiter implements OnModuleDestroy {
   }
 
   private allowanceOf(tenantId: string, limits: TenantLimits): TenantAllowance {
+    const batch = Math.max(1, Math.min(limits.burst, Math.ceil((limits.requestsPerSecond * BATCH_WINDOW_MS) / 1000)));
     let allowance = this.allowances.get(tenantId);
-    if (!allowance || !sameLimits(allowance.limits, limits)) {
-      const batch = Math.max(1, Math.min(limits.burst, Math.ceil((limits.requestsPerSecond * BATCH_WINDOW_MS) / 1000)));
-      allowance = { limits, batch, tokens: 0, grantExpiresAt: 0, emptyUntil: 0, inFlight: 0, ...carried(allowance) };
+    if (!allowance) {
+      allowance = { limits, batch, tokens: 0, grantExpiresAt: 0, emptyUntil: 0, inFlight: 0, waiting: 0 };
       this.allowances.set(tenantId, allowance);
+    } else if (!sameLimits(allowance.limits, limits)) {
+      // New limits apply from the next grant; calls in flight keep their hold on this allowance.
+      Object.assign(allowance, { limits, batch, tokens: 0, grantExpiresAt: 0, emptyUntil: 0 });
     }
     return allowance;
   }
@@ -163,6 +174,7 @@ export class TenantCallLimiter implements OnModuleDestroy {
 
   private async takeTokens(tenantId: string, allowance: TenantAllowance): Promise<void> {
     const { requestsPerSecond, burst } = allowance.limits;
+    const want = Math.min(burst, Math.max(allowance.batch, allowance.waiting));
     let granted: number;
     let waitMs: number;
     try {
@@ -171,17 +183,17 @@ export class TenantCallLimiter implements OnModuleDestroy {
           `${this.keyPrefix}${tenantId}`,
           requestsPerSecond,
           burst,
-          allowance.batch,
+          want,
         ),
       );
     } catch (error) {
-      [granted, waitMs] = this.takeFromLocalBucket(tenantId, allowance.limits, allowance.batch);
+      [granted, waitMs] = this.takeFromLocalBucket(tenantId, allowance.limits, want);
       this.logOutage(error);
     }
     const now = Date.now();
     allowance.tokens = (now < allowance.grantExpiresAt ? allowance.tokens : 0) + granted;
     allowance.grantExpiresAt = now + GRANT_TTL_MS;
-    allowance.emptyUntil = granted < allowance.batch ? now + waitMs : 0;
+    allowance.emptyUntil = granted < want ? now + waitMs : 0;
   }
 
   private readonly localBuckets = new Map<string, { tokens: number; at: number }>();
@@ -230,11 +242,6 @@ type RedisWithTakeTokens = Redis & {
 
 function sameLimits(a: TenantLimits, b: TenantLimits): boolean {
   return a.requestsPerSecond === b.requestsPerSecond && a.burst === b.burst;
-}
-
-/** What a tenant's allowance keeps when its limits change: the calls it has in flight. */
-function carried(previous: TenantAllowance | undefined): Partial<TenantAllowance> {
-  return previous ? { inFlight: previous.inFlight } : {};
 }
 
 function withTimeout<T>(promise: Promise<T>): Promise<T> {
