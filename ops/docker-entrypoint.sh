@@ -1,5 +1,5 @@
 #!/bin/sh
-# Starts one app of the platform from the compiled output (plain node, see README: why not tsx).
+# Starts one app of the platform from the compiled output (plain node, see docs/architecture.md: why not tsx).
 set -eu
 app="${1:-control-plane}"
 case "$app" in

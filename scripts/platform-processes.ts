@@ -19,7 +19,7 @@ export interface SpawnOptions {
   onLine?: (app: PlatformApp, line: string) => void;
 }
 
-/** Apps run from compiled output with plain node (see README: why not tsx). */
+/** Apps run from compiled output with plain node (see docs/architecture.md, "Running the apps (why not tsx)"). */
 export function spawnApp(app: PlatformApp, options: SpawnOptions): ChildProcess {
   const child = spawn(process.execPath, ['--enable-source-maps', appEntry(app)], {
     env: { ...process.env, ...options.env },

@@ -43,7 +43,7 @@ interface Footprint {
   lastTenantUpdate: string | null;
 }
 
-// The documented contract (README, "Rules worth knowing"), stated here rather than imported from the code under test.
+// The documented contract (docs/admin-api.md, "Rules worth knowing"), stated here rather than imported from the code under test.
 const LOGO_LIMIT_BYTES = 256 * 1024;
 const PLATFORM_DOMAIN = 'localhost';
 const JSON_HEADERS = { 'content-type': 'application/json' };

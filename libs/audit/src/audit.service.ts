@@ -1,7 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import type { AuditEvent, Prisma } from '@platform/database';
-import type { Operator } from '@platform/operator-auth';
 import { AuditRepository } from './audit.repository.js';
+
+/**
+ * Who did it, as the audit log records it. An operator from @platform/operator-auth is one (it has these
+ * fields); audit declares only what it stores so that it sits below operator-auth, which records
+ * through it.
+ */
+export interface AuditActor {
+  id: string;
+  name: string;
+  /** The request the change was part of. */
+  requestId: string;
+}
 
 export interface AuditEventView {
   id: string;
@@ -24,15 +35,15 @@ export class AuditService {
 
   record(
     tx: Prisma.TransactionClient,
-    operator: Operator,
+    actor: AuditActor,
     action: string,
     target: { type: string; id: string },
     details?: Prisma.InputJsonValue,
   ): Promise<void> {
     return this.audit.append(tx, {
-      actorId: operator.id,
-      actorName: operator.name,
-      requestId: operator.requestId,
+      actorId: actor.id,
+      actorName: actor.name,
+      requestId: actor.requestId,
       action,
       targetType: target.type,
       targetId: target.id,

@@ -1,12 +1,4 @@
-import {
-  type Attributes,
-  type Context,
-  SpanKind,
-  SpanStatusCode,
-  context,
-  propagation,
-  trace,
-} from '@opentelemetry/api';
+import { type Attributes, type Context, SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
@@ -62,15 +54,6 @@ export function traced<T>(
   });
 }
 
-/** The active trace as W3C headers, to carry across a queue or a proxy hop. */
-export function traceCarrier(): Record<string, string> {
-  const carrier: Record<string, string> = {};
-  propagation.inject(context.active(), carrier);
-  return carrier;
-}
-
-export function contextFromCarrier(carrier: Record<string, string | string[] | undefined> | undefined): Context {
-  return carrier ? propagation.extract(context.active(), carrier) : context.active();
-}
-
 export { SpanKind, context, trace };
+/** Re-exported: the carrier lives in @platform/trace-context, below @platform/queue. */
+export { contextFromCarrier, traceCarrier } from '@platform/trace-context';

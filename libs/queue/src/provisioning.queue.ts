@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
-import { traceCarrier } from '@platform/observability';
+import { traceCarrier } from '@platform/trace-context';
 import {
   PROVISIONING_QUEUE,
   type ProvisioningJobName,
