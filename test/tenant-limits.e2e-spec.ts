@@ -186,4 +186,17 @@ describe('Per-tenant limits, in-flight caps and refusals before bodies', () => {
       200,
     );
   });
+
+  // Last: it restarts this file's edge against a Redis that is not there.
+  it('fails open to a limiter of its own when Redis is unreachable, still limiting, and says so in its log', async () => {
+    await stack.stopApp('edge');
+    stack.env.REDIS_URL = 'redis://127.0.0.1:1';
+    await stack.startApp('edge');
+    const answers = await Promise.all(Array.from({ length: 40 }, () => next(limited)));
+    const served = answers.filter((answer) => answer.status === 200).length;
+    expect(served).toBeGreaterThanOrEqual(5);
+    expect(served).toBeLessThanOrEqual(15);
+    expect(answers.filter((answer) => answer.status === 429).length).toBe(40 - served);
+    expect(stack.logs.join('\n')).toMatch(/Redis unreachable for rate limits/);
+  });
 });
