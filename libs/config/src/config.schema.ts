@@ -89,6 +89,8 @@ const envSchema = z.object({
   RATE_LIMIT_ENTERPRISE_RPS: positiveInt(5_000),
   RATE_LIMIT_ENTERPRISE_BURST: positiveInt(10_000),
   EDGE_TENANT_MAX_IN_FLIGHT: positiveInt(64),
+  // `off`: no rate limits or in-flight caps at the edge (the counter benchmark measures their cost against it).
+  EDGE_TENANT_LIMITS: z.enum(['on', 'off']).default('on'),
   EDGE_UPSTREAM_HEADERS_TIMEOUT_MS: positiveInt(30_000),
   EDGE_UPSTREAM_BODY_TIMEOUT_MS: positiveInt(30_000),
   HTTP_HEADERS_TIMEOUT_MS: positiveInt(10_000),
@@ -140,6 +142,7 @@ function toConfig(env: Env, signingSecret: string) {
       routeCacheMs: env.EDGE_ROUTE_CACHE_MS,
       counterUrl: env.COUNTER_URL,
       dataApiUrl: env.DATA_API_URL,
+      tenantLimits: env.EDGE_TENANT_LIMITS === 'on',
       tenantMaxInFlight: env.EDGE_TENANT_MAX_IN_FLIGHT,
       upstreamHeadersTimeoutMs: env.EDGE_UPSTREAM_HEADERS_TIMEOUT_MS,
       upstreamBodyTimeoutMs: env.EDGE_UPSTREAM_BODY_TIMEOUT_MS,

@@ -146,9 +146,11 @@ export class TenantCallLimiter implements OnModuleDestroy {
 
   /** Takes one locally held token; refills ahead in the background when a large batch runs low. */
   private takeLocal(tenantId: string, allowance: TenantAllowance): boolean {
-    if (allowance.tokens <= 0 || Date.now() >= allowance.grantExpiresAt) return false;
+    const now = Date.now();
+    if (allowance.tokens <= 0 || now >= allowance.grantExpiresAt) return false;
     allowance.tokens -= 1;
-    if (allowance.batch >= PREFETCH_MIN_BATCH && allowance.tokens < allowance.batch / 4 && !allowance.refilling) {
+    const running = allowance.tokens < allowance.batch / 4 || allowance.grantExpiresAt - now < BATCH_WINDOW_MS;
+    if (allowance.batch >= PREFETCH_MIN_BATCH && running && !allowance.refilling) {
       void this.refill(tenantId, allowance);
     }
     return true;
