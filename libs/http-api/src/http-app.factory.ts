@@ -63,6 +63,8 @@ export async function createHttpApp(module: Type<unknown>, options: HttpAppOptio
           headersTimeout: Math.min(timeouts.headersTimeoutMs, timeouts.requestTimeoutMs),
           requestTimeout: timeouts.requestTimeoutMs,
           keepAliveTimeout: timeouts.keepAliveTimeoutMs,
+          // Node checks header and request timeouts only this often (30 s by default).
+          connectionsCheckingInterval: 1_000,
         },
         (request, response) => {
           const startedAt = performance.now();
