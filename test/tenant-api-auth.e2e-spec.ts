@@ -204,4 +204,18 @@ describe('Tenant API: OAuth2 and bearer errors, scopes, relayed paths', () => {
       }
     });
   });
+
+  // Last: it stops this file's counter.
+  it("answers 502 without the workload's address when a workload is down", async () => {
+    await stack.stopApp('counter');
+    for (let round = 0; round < 2; round += 1) {
+      const answer = await call(NEXT, a.key, 'POST');
+      expect(answer.status).toBe(502);
+      expect(json<ErrorBody>(answer)).toEqual({
+        error: 'WorkloadUnavailable',
+        message: 'The counter workload did not answer',
+      });
+      expect(answer.text).not.toMatch(/127\.0\.0\.1|localhost|ECONNREFUSED|:\d{4,5}/);
+    }
+  });
 });

@@ -94,7 +94,7 @@ export class Stack {
   async startApp(app: PlatformApp): Promise<void> {
     const child = spawnApp(app, { env: this.env, onLine: (name, line) => this.logs.push(`[${name}] ${line}`) });
     this.processes.set(app, child);
-    await waitForHttp(this.healthUrl(app), 30_000, app === 'edge' ? { host: 'localhost' } : {}).catch(
+    await waitForHttp(this.healthUrl(app), 60_000, app === 'edge' ? { host: 'localhost' } : {}).catch(
       (error: Error) => {
         throw new Error(`${error.message}\n${this.logs.slice(-30).join('\n')}`);
       },
