@@ -227,6 +227,7 @@ describe('Per-tenant limits, in-flight caps and refusals before bodies', () => {
     await stack.stopApp('edge');
     stack.env.REDIS_URL = 'redis://127.0.0.1:1';
     await stack.startApp('edge');
+    const startedAt = Date.now();
     const answers = await Promise.all(Array.from({ length: 40 }, () => next(limited)));
     const served = answers.filter((answer) => answer.status === 200).length;
     expect(served).toBeGreaterThanOrEqual(5);
