@@ -7,7 +7,7 @@ import { parseConfig } from '@platform/config';
  * and every app's environment accepted by the same config schema the apps boot with.
  */
 interface ComposeService {
-  build?: string;
+  build?: string | { context: string; target: string };
   image?: string;
   command?: string[];
   environment?: Record<string, string>;
@@ -32,6 +32,8 @@ describe('docker-compose.yml', () => {
 
   it.each(APPS)('gives %s an environment the config schema accepts, after migrations', (app) => {
     const service = compose.services[app]!;
+    // The Dockerfile's last stage is the provisioner image; compose runs the plain runtime.
+    expect(service.build).toEqual({ context: '.', target: 'runtime' });
     expect(service.command).toEqual([app]);
     expect(service.depends_on?.migrate?.condition).toBe('service_completed_successfully');
     const env = Object.fromEntries(
@@ -50,15 +52,95 @@ describe('docker-compose.yml', () => {
 describe('Dockerfile', () => {
   const dockerfile = readFileSync('Dockerfile', 'utf8');
   const entrypoint = readFileSync('ops/docker-entrypoint.sh', 'utf8');
+  const stage = (name: string) =>
+    dockerfile.split(/^FROM /m).find((part) => new RegExp(` AS ${name}\\n`).test(part)) ?? '';
 
-  it('builds in one stage and runs as a non-root user in a slim runtime stage', () => {
-    expect(dockerfile.match(/^FROM /gm)).toHaveLength(2);
-    expect(dockerfile).toMatch(/FROM node:20-bookworm-slim AS runtime[\s\S]*\nUSER node\n/);
-    expect(dockerfile).toContain('npm prune --omit=dev');
+  it('builds on Node 24 LTS, runs as a non-root user under an init process in a slim runtime stage', () => {
+    expect(dockerfile.match(/^FROM .* AS (\w+)$/gm)).toEqual([
+      'FROM node:24-bookworm-slim AS build',
+      'FROM node:24-bookworm-slim AS runtime',
+      'FROM runtime AS provisioner',
+    ]);
+    expect(stage('build')).toContain('npm prune --omit=dev');
+    expect(stage('runtime')).toMatch(/apt-get install[^\n]* tini/);
+    expect(stage('runtime')).toContain('ENTRYPOINT ["/usr/bin/tini", "--", "platform"]');
+    expect(stage('runtime')).toMatch(/\nUSER node\n/);
+    expect(stage('provisioner')).toMatch(/\nUSER node\n/);
+  });
+
+  it('puts the pinned Pulumi CLI and gcp and kubernetes plugins, from one versions file, in the provisioner stage only', () => {
+    const provisioner = stage('provisioner');
+    expect(provisioner).toContain('COPY ops/pulumi-versions.env');
+    expect(provisioner).toContain('. /opt/pulumi/versions.env');
+    for (const variable of ['PULUMI_VERSION', 'PULUMI_GCP_VERSION', 'PULUMI_KUBERNETES_VERSION']) {
+      expect(provisioner).toContain(`\${${variable}}`);
+      // Nowhere else: the versions file is the one place.
+      expect(dockerfile.replace(provisioner, '')).not.toContain(variable);
+    }
+    expect(provisioner).toContain('sha256sum -c');
+    expect(stage('runtime')).not.toContain('get.pulumi.com');
   });
 
   it.each([...APPS, 'migrate'])('starts %s from the entrypoint', (app) => {
     expect(entrypoint).toContain(app);
+  });
+});
+
+describe('ops/pulumi-versions.env', () => {
+  const versions = Object.fromEntries(
+    readFileSync('ops/pulumi-versions.env', 'utf8')
+      .split('\n')
+      .filter((line) => /^\w+=/.test(line))
+      .map((line) => line.split('=') as [string, string]),
+  );
+  const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies: Record<string, string> };
+  const installed = (name: string) =>
+    (JSON.parse(readFileSync(`node_modules/${name}/package.json`, 'utf8')) as { version: string }).version;
+
+  it.each([
+    ['PULUMI_VERSION', '@pulumi/pulumi'],
+    ['PULUMI_GCP_VERSION', '@pulumi/gcp'],
+    ['PULUMI_KUBERNETES_VERSION', '@pulumi/kubernetes'],
+  ])('pins %s to the %s the programs are built against', (variable, packageName) => {
+    expect(versions[variable]).toBe(installed(packageName));
+    expect(manifest.dependencies[packageName]).toBe(`^${versions[variable]}`);
+  });
+});
+
+describe('.github/workflows', () => {
+  interface Step {
+    run?: string;
+    uses?: string;
+    with?: Record<string, string>;
+  }
+  const workflow = (name: string) =>
+    parse(readFileSync(`.github/workflows/${name}`, 'utf8')) as { jobs: Record<string, { steps: Step[] }> };
+
+  it('ci.yml runs the mock preview of a tenant and of the platform as data', () => {
+    const runs = workflow('ci.yml').jobs.test!.steps.map((step) => step.run ?? '');
+    expect(runs).toContainEqual(expect.stringMatching(/npm run preview .*-- --tenant \S+ --json/));
+    expect(runs).toContainEqual(expect.stringMatching(/npm run preview .*-- --platform --json/));
+  });
+
+  it('ci.yml builds both images and pushes them to Artifact Registry tagged by commit on main', () => {
+    const builds = workflow('ci.yml').jobs.image!.steps.filter((step) =>
+      step.uses?.startsWith('docker/build-push-action'),
+    );
+    expect(builds.map((step) => step.with?.target)).toEqual(['runtime', 'provisioner']);
+    for (const build of builds) {
+      expect(build.with?.tags).toContain('github.sha');
+      expect(build.with?.push).toContain('PUSH');
+    }
+    const ci = readFileSync('.github/workflows/ci.yml', 'utf8');
+    expect(ci).toContain("PUSH: ${{ github.event_name == 'push' && vars.ARTIFACT_REGISTRY != '' }}");
+  });
+
+  it('pulumi-preview.yml previews both projects with the tenant policy pack', () => {
+    const steps = workflow('pulumi-preview.yml').jobs.preview!.steps as (Step & { 'working-directory'?: string })[];
+    const preview = steps.find((step) => step.run?.startsWith('pulumi preview'));
+    expect(preview?.['working-directory']).toBe('pulumi/${{ matrix.project }}');
+    // Relative to pulumi/<project>: the pack in pulumi/policy.
+    expect(preview?.run).toContain('--policy-pack ../policy');
   });
 });
 

@@ -80,3 +80,74 @@ export function stopProcess(
     child.kill(signal);
   });
 }
+
+export interface SupervisorOptions<Name extends string> {
+  spawn: (name: Name) => ChildProcess;
+  log: (line: string) => void;
+  /** Delay before the first restart; doubled on each further exit, up to `maxDelayMs`. */
+  initialDelayMs?: number;
+  maxDelayMs?: number;
+  /** An app that ran at least this long before exiting is restarted after `initialDelayMs` again. */
+  stableAfterMs?: number;
+}
+
+/**
+ * Keeps every app running: one that exits is started again after an exponential backoff, and the
+ * others are left alone, so one crashed workload never takes every tenant down. Only `stop()`
+ * (Ctrl+C, SIGTERM) ends them all.
+ */
+export class ProcessSupervisor<Name extends string> {
+  private readonly children = new Map<Name, ChildProcess>();
+  private readonly pendingRestarts = new Map<Name, NodeJS.Timeout>();
+  private readonly exitsInARow = new Map<Name, number>();
+  private stopping = false;
+  private readonly initialDelayMs: number;
+  private readonly maxDelayMs: number;
+  private readonly stableAfterMs: number;
+
+  constructor(private readonly options: SupervisorOptions<Name>) {
+    this.initialDelayMs = options.initialDelayMs ?? 500;
+    this.maxDelayMs = options.maxDelayMs ?? 30_000;
+    this.stableAfterMs = options.stableAfterMs ?? 60_000;
+  }
+
+  start(names: readonly Name[]): void {
+    for (const name of names) this.run(name);
+  }
+
+  /** The running child of an app, if it is running. */
+  child(name: Name): ChildProcess | undefined {
+    return this.children.get(name);
+  }
+
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    this.stopping = true;
+    for (const timer of this.pendingRestarts.values()) clearTimeout(timer);
+    this.pendingRestarts.clear();
+    await Promise.all([...this.children.values()].map((child) => stopProcess(child, signal)));
+  }
+
+  private run(name: Name): void {
+    const startedAt = Date.now();
+    const child = this.options.spawn(name);
+    this.children.set(name, child);
+    child.once('exit', (code, signal) => this.restartLater(name, Date.now() - startedAt, code, signal));
+  }
+
+  private restartLater(name: Name, ranMs: number, code: number | null, signal: NodeJS.Signals | null): void {
+    this.children.delete(name);
+    if (this.stopping) return;
+    const exits = ranMs >= this.stableAfterMs ? 1 : (this.exitsInARow.get(name) ?? 0) + 1;
+    this.exitsInARow.set(name, exits);
+    const delayMs = Math.min(this.initialDelayMs * 2 ** (exits - 1), this.maxDelayMs);
+    const reason = signal ? `signal ${signal}` : `exit code ${code}`;
+    this.options.log(
+      `[${name}] exited (${reason}) after ${ranMs} ms; restarting in ${delayMs} ms (exit ${exits} in a row)`,
+    );
+    const timer = setTimeout(() => {
+      this.pendingRestarts.delete(name);
+      this.run(name);
+    }, delayMs);
+    this.pendingRestarts.set(name, timer);
+  }
+}

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import type { ChildProcess } from 'node:child_process';
 import { loadConfigOrExit } from '@platform/config';
 import { applyMigrations } from '@platform/database';
-import { APPS, type PlatformApp, spawnApp, stopProcess, waitForHttp } from './platform-processes.js';
+import { APPS, type PlatformApp, ProcessSupervisor, spawnApp, waitForHttp } from './platform-processes.js';
 
 const COLOURS: Record<PlatformApp, string> = {
   'control-plane': '\x1b[36m',
@@ -29,30 +28,23 @@ if (!process.env.EDGE_SIGNING_SECRET) env.EDGE_SIGNING_SECRET = await localSecre
 Object.assign(process.env, env);
 
 const config = loadConfigOrExit('edge');
-for (const migration of await applyMigrations(config.database.url, 'prisma/migrations')) {
+for (const migration of await applyMigrations(config.database.url, 'prisma/migrations', config.database.caCertFile)) {
   console.log(`migrations: ${migration.applied ? 'applied' : 'up to date'} ${migration.name}`);
 }
 
-const children = new Map<PlatformApp, ChildProcess>();
-let stopping = false;
+const supervisor = new ProcessSupervisor<PlatformApp>({
+  spawn: (app) =>
+    spawnApp(app, { env, onLine: (name, line) => console.log(`${COLOURS[name]}[${name}]\x1b[0m ${line}`) }),
+  log: (line) => console.error(line),
+});
+supervisor.start(APPS);
 
-async function stopAll(code: number): Promise<never> {
-  stopping = true;
-  await Promise.all([...children.values()].map((child) => stopProcess(child)));
-  process.exit(code);
+async function stopAll(): Promise<never> {
+  await supervisor.stop();
+  process.exit(0);
 }
-
-for (const app of APPS) {
-  const child = spawnApp(app, { env, onLine: (name, line) => console.log(`${COLOURS[name]}[${name}]\x1b[0m ${line}`) });
-  child.once('exit', (code, signal) => {
-    if (stopping) return;
-    console.error(`[${app}] exited (${signal ?? code}); stopping the platform`);
-    void stopAll(1);
-  });
-  children.set(app, child);
-}
-process.once('SIGINT', () => void stopAll(0));
-process.once('SIGTERM', () => void stopAll(0));
+process.once('SIGINT', () => void stopAll());
+process.once('SIGTERM', () => void stopAll());
 
 const controlPlane = `http://localhost:${config.controlPlane.port}`;
 await Promise.all([
@@ -65,6 +57,7 @@ console.log(`
 Platform is up.
   Admin API        ${controlPlane}/v1/tenants   (OpenAPI: ${controlPlane}/docs)
   Queue dashboard  ${controlPlane}/admin/queues (browser login: any user name, password = admin token)
+  Console          ${controlPlane}/console      (sign in with the admin token)
   Tenants          http://<slug>.${config.platform.domain}:${config.edge.port}/
   Admin token      ${tokenHint}
 Try:  curl -H "Authorization: Bearer $(cat var/admin-token)" ${controlPlane}/v1/tenants

@@ -1,7 +1,7 @@
 import { CallerConnection, onboardWithKey } from './support/tenant-caller.js';
 import { problemsIn } from './counter.support.js';
 import { PrivatePostgres, PrivateRedis } from './support/private-services.js';
-import { Stack, freePorts, uniqueSlug } from './support/stack.js';
+import { Stack, edgeRequest, freePorts, uniqueSlug } from './support/stack.js';
 import { aTenant } from './support/tenant.factory.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -64,8 +64,10 @@ describe('The platform under dependency faults', () => {
     try {
       await redis.down();
       const slugs = await onboard(stack, 10, 'redisdown');
+      // The admin API still serves (changes wait in Postgres), so it stays ready, saying what is degraded.
       const ready = await stack.api('GET', '/ready', { token: null });
-      expect(ready.status).toBe(503);
+      expect(ready.status).toBe(200);
+      expect(ready.body).toMatchObject({ status: 'ok', degraded: ['redis'] });
       expect(ready.body.checks.redis).not.toBe('ok');
       await sleep(10_000);
       const pending = await stack.pg<{ phase: string }>(`SELECT phase FROM "Tenant" WHERE slug = ANY($1)`, [slugs]);
@@ -73,6 +75,58 @@ describe('The platform under dependency faults', () => {
 
       await redis.up();
       for (const slug of slugs) await stack.waitForReady(slug, 60_000);
+    } finally {
+      await stack.stop();
+      await redis.down();
+    }
+  }, 150_000);
+
+  it('keeps every app that can serve without Redis ready while Redis is down, and they serve', async () => {
+    const [port] = await freePorts(1);
+    const redis = new PrivateRedis(port!);
+    await redis.up();
+    const stack = await Stack.start(['control-plane', 'provisioner', 'edge', 'counter', 'data-api'], {
+      REDIS_URL: redis.url,
+    });
+    try {
+      const tenant = await onboardWithKey(stack, 'rdy');
+      const caller = new CallerConnection(stack.edgeUrl, tenant.host, tenant.key);
+      expect((await caller.request('/api/counter/v1/counters')).status).toBe(200);
+      await redis.down();
+      await sleep(500);
+
+      const readiness = async (port: string, host = '127.0.0.1') => {
+        const answer = await edgeRequest(`http://127.0.0.1:${port}`, host, '/ready');
+        return { status: answer.status, body: JSON.parse(answer.text) as { checks: Record<string, string> } };
+      };
+      const { env } = stack;
+      expect(await readiness(env.COUNTER_PORT!)).toEqual({
+        status: 200,
+        body: { status: 'ok', checks: { postgres: 'ok' } },
+      });
+      for (const [port, host] of [
+        [env.DATA_API_PORT!, '127.0.0.1'],
+        [env.CONTROL_PLANE_PORT!, '127.0.0.1'],
+        [env.EDGE_PORT!, 'localhost'],
+      ] as const) {
+        const answer = await readiness(port, host);
+        expect(answer).toMatchObject({ status: 200, body: { status: 'ok', degraded: ['redis'] } });
+        expect(answer.body.checks.postgres).toBe('ok');
+        expect(answer.body.checks.redis).not.toBe('ok');
+      }
+      // The provisioner's work is the queue: without Redis it cannot do any.
+      expect(await readiness(env.PROVISIONER_PORT!)).toMatchObject({ status: 503, body: { status: 'unavailable' } });
+
+      expect((await caller.request('/api/counter/v1/counters/orders/next', { method: 'POST' })).status).toBe(200);
+      const ingested = await caller.request('/api/data/v1/measurements', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-ndjson' },
+        body: '{"source":"s","metric":"m","ts":"2026-11-25T10:00:00Z","value":1}\n',
+      });
+      expect(ingested.status).toBeLessThan(300);
+      const stats = await caller.request('/api/data/v1/measurements/stats?groupBy=source&bucket=day');
+      expect(stats.status).toBe(200);
+      await caller.close();
     } finally {
       await stack.stop();
       await redis.down();

@@ -12,6 +12,10 @@ export interface PlatformClusterArgs {
 export class PlatformCluster extends pulumi.ComponentResource {
   readonly clusterName: pulumi.Output<string>;
   readonly kubeconfig: pulumi.Output<string>;
+  /** Zones the cluster's nodes run in: where the NEG controller creates each Service's standalone NEGs. */
+  readonly zones: pulumi.Output<string[]>;
+  /** `<project>.svc.id.goog`: Kubernetes service accounts act as Google service accounts through it. */
+  readonly workloadPool: string;
 
   constructor(name: string, args: PlatformClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super('platform:infra:PlatformCluster', name, {}, opts);
@@ -26,12 +30,16 @@ export class PlatformCluster extends pulumi.ComponentResource {
         ipAllocationPolicy: { clusterSecondaryRangeName: 'pods', servicesSecondaryRangeName: 'services' },
         releaseChannel: { channel: 'REGULAR' },
         privateClusterConfig: { enablePrivateNodes: true, enablePrivateEndpoint: false },
+        // Pods get a Google identity only through Workload Identity, never the node's.
+        workloadIdentityConfig: { workloadPool: `${args.project}.svc.id.goog` },
         deletionProtection: true,
       },
       { parent: this },
     );
 
     this.clusterName = cluster.name;
+    this.zones = cluster.nodeLocations;
+    this.workloadPool = `${args.project}.svc.id.goog`;
     this.kubeconfig = pulumi.secret(
       pulumi
         .all([cluster.name, cluster.endpoint, cluster.masterAuth])
@@ -39,7 +47,7 @@ export class PlatformCluster extends pulumi.ComponentResource {
           kubeconfigFor(`${args.project}_${args.region}_${clusterName}`, endpoint, auth.clusterCaCertificate ?? ''),
         ),
     );
-    this.registerOutputs({ clusterName: this.clusterName, kubeconfig: this.kubeconfig });
+    this.registerOutputs({ clusterName: this.clusterName, kubeconfig: this.kubeconfig, zones: this.zones });
   }
 }
 

@@ -10,10 +10,17 @@ export interface PlatformDatabaseArgs {
   dependsOn: pulumi.Input<pulumi.Resource>[];
 }
 
-/** Cloud SQL for PostgreSQL, private IP only: the control plane's database and every tenant schema. */
+/**
+ * Cloud SQL for PostgreSQL, private IP only, TLS only, with a server certificate from Google's
+ * CA Service naming the instance's DNS name: clients connect by that name with `sslmode=verify-full`
+ * against `caCertificate`. A private zone in the VPC resolves the name to the private IP.
+ */
 export class PlatformDatabase extends pulumi.ComponentResource {
   readonly databaseUrl: pulumi.Output<string>;
   readonly connectionName: pulumi.Output<string>;
+  /** The name clients connect to and the server certificate carries. */
+  readonly host: pulumi.Output<string>;
+  readonly caCertificate: pulumi.Output<string>;
 
   constructor(name: string, args: PlatformDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super('platform:infra:PlatformDatabase', name, {}, opts);
@@ -29,13 +36,34 @@ export class PlatformDatabase extends pulumi.ComponentResource {
         settings: {
           tier: args.highAvailability ? 'db-custom-4-16384' : 'db-custom-1-3840',
           availabilityType: args.highAvailability ? 'REGIONAL' : 'ZONAL',
-          ipConfiguration: { ipv4Enabled: false, privateNetwork: args.networkId, sslMode: 'ENCRYPTED_ONLY' },
+          ipConfiguration: {
+            ipv4Enabled: false,
+            privateNetwork: args.networkId,
+            sslMode: 'ENCRYPTED_ONLY',
+            serverCaMode: 'GOOGLE_MANAGED_CAS_CA',
+          },
           backupConfiguration: { enabled: true, pointInTimeRecoveryEnabled: true },
           // Each tenant workload pod holds a small pool; 100+ tenants need more than the default.
           databaseFlags: [{ name: 'max_connections', value: '1000' }],
         },
       },
       { parent: this, dependsOn: args.dependsOn },
+    );
+
+    const zone = new gcp.dns.ManagedZone(
+      `${name}-sql-zone`,
+      {
+        name: `${name}-sql-zone`,
+        dnsName: instance.dnsName,
+        visibility: 'private',
+        privateVisibilityConfig: { networks: [{ networkUrl: args.networkId }] },
+      },
+      parent,
+    );
+    new gcp.dns.RecordSet(
+      `${name}-sql-record`,
+      { managedZone: zone.name, name: instance.dnsName, type: 'A', ttl: 300, rrdatas: [instance.privateIpAddress] },
+      parent,
     );
 
     const database = new gcp.sql.Database(`${name}-platform`, { name: 'platform', instance: instance.name }, parent);
@@ -46,9 +74,16 @@ export class PlatformDatabase extends pulumi.ComponentResource {
     );
 
     this.connectionName = instance.connectionName;
+    this.host = instance.dnsName.apply((dnsName) => dnsName.replace(/\.$/, ''));
+    this.caCertificate = instance.serverCaCerts.apply((certs) => certs.map((cert) => cert.cert ?? '').join('\n'));
     this.databaseUrl = pulumi.secret(
-      pulumi.interpolate`postgresql://${user.name}:${pulumi.output(args.password).apply(encodeURIComponent)}@${instance.privateIpAddress}:5432/${database.name}?sslmode=require`,
+      pulumi.interpolate`postgresql://${user.name}:${pulumi.output(args.password).apply(encodeURIComponent)}@${this.host}:5432/${database.name}?sslmode=verify-full`,
     );
-    this.registerOutputs({ connectionName: this.connectionName, databaseUrl: this.databaseUrl });
+    this.registerOutputs({
+      connectionName: this.connectionName,
+      host: this.host,
+      caCertificate: this.caCertificate,
+      databaseUrl: this.databaseUrl,
+    });
   }
 }

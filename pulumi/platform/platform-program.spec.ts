@@ -1,13 +1,12 @@
-import { type RecordedResource, type RecordedRun, recordProgram } from '../testing/recording-mocks.js';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { type RecordedResource, type RecordedRun, recordProgram, revealSecret } from '../testing/recording-mocks.js';
 import { platformProgram } from './platform-program.js';
-import type { PlatformSettings } from './platform-settings.js';
+import { type PlatformSettings, previewPlatformSettings } from './platform-settings.js';
 
 const SETTINGS: PlatformSettings = {
-  name: 'platform',
+  ...previewPlatformSettings('saas.example.com'),
   project: 'mock-project',
-  region: 'europe-west1',
-  domain: 'saas.example.com',
-  highAvailability: true,
   databasePassword: 'p@ss word/with:specials',
   edgeSigningSecret: 'mock-edge-signing-secret-of-32-characters',
 };
@@ -16,6 +15,24 @@ const one = (run: RecordedRun, type: string): RecordedResource => {
   const found = run.resources.filter((resource) => resource.type === type);
   if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
   return found[0];
+};
+
+interface PodTemplateOwner {
+  spec: {
+    template: {
+      metadata: { annotations: Record<string, string> };
+      spec: { containers: { image: string; args: string[] }[] };
+    };
+  };
+}
+
+const byName = (run: RecordedRun, type: string, name: string): RecordedResource => {
+  const found = run.resources.find(
+    (resource) =>
+      resource.type === type && (resource.inputs as { metadata?: { name?: string } }).metadata?.name === name,
+  );
+  if (!found) throw new Error(`no ${type} named ${name}`);
+  return found;
 };
 
 describe('platformProgram', () => {
@@ -47,10 +64,11 @@ describe('platformProgram', () => {
   });
 
   it('owns the platform DNS zone, a global IP and an image registry', () => {
-    expect(one(sut, 'gcp:dns/managedZone:ManagedZone').inputs).toMatchObject({
-      dnsName: 'saas.example.com.',
-      dnssecConfig: { state: 'on' },
-    });
+    expect(
+      sut.resources
+        .filter((resource) => resource.type === 'gcp:dns/managedZone:ManagedZone')
+        .map((zone) => zone.inputs),
+    ).toContainEqual(expect.objectContaining({ dnsName: 'saas.example.com.', dnssecConfig: { state: 'on' } }));
     expect(one(sut, 'gcp:artifactregistry/repository:Repository').inputs).toMatchObject({
       format: 'DOCKER',
       location: 'europe-west1',
@@ -65,21 +83,121 @@ describe('platformProgram', () => {
     });
   });
 
-  it('exports what tenant stacks read, with the password escaped in the database URL', () => {
+  it('exports what tenant stacks read, and neither the platform database URL nor the edge signing secret', () => {
     expect(sut.outputs).toMatchObject({
       gcpProject: 'mock-project',
       gcpRegion: 'europe-west1',
+      clusterZones: ['europe-west1-b', 'europe-west1-c', 'europe-west1-d'],
       dnsZoneName: 'platform-zone',
       registryUrl: 'europe-west1-docker.pkg.dev/mock-project/platform-images',
+      workloadImage: `europe-west1-docker.pkg.dev/mock-project/platform-images/platform@${SETTINGS.images.platformDigest}`,
       privateServicesCidr: expect.stringMatching(/\/16$/),
-      databaseUrl: 'postgresql://platform:p%40ss%20word%2Fwith%3Aspecials@10.30.0.3:5432/platform?sslmode=require',
-      redisUrl: 'redis://10.30.0.4:6379',
-      edgeSigningSecret: SETTINGS.edgeSigningSecret,
+      databaseHost: 'a1b2c3.europe-west1.sql.goog',
+      databaseCaCertificate: expect.stringContaining('BEGIN CERTIFICATE'),
+      redisUrl: 'rediss://:mock-redis-auth-string@10.30.0.4:6378',
+      redisCaCertificate: expect.stringContaining('BEGIN CERTIFICATE'),
     });
+    expect(Object.keys(sut.outputs)).not.toEqual(expect.arrayContaining(['databaseUrl']));
+    expect(Object.keys(sut.outputs)).not.toContain('edgeSigningSecret');
     expect(JSON.parse(String(sut.outputs.kubeconfig))).toMatchObject({
       clusters: [{ cluster: { server: 'https://192.0.2.1' } }],
       users: [{ user: { exec: { command: 'gke-gcloud-auth-plugin' } } }],
     });
+  });
+
+  it('requires TLS with AUTH on Memorystore and a CA-verified name on Cloud SQL', () => {
+    expect(one(sut, 'gcp:redis/instance:Instance').inputs).toMatchObject({
+      authEnabled: true,
+      transitEncryptionMode: 'SERVER_AUTHENTICATION',
+    });
+    expect(one(sut, 'gcp:sql/databaseInstance:DatabaseInstance').inputs).toMatchObject({
+      settings: { ipConfiguration: { sslMode: 'ENCRYPTED_ONLY', serverCaMode: 'GOOGLE_MANAGED_CAS_CA' } },
+    });
+    const secret = revealSecret(
+      (byName(sut, 'kubernetes:core/v1:Secret', 'platform-credentials').inputs as { stringData: unknown }).stringData,
+    ).value as Record<string, string>;
+    expect(secret.DATABASE_URL).toBe(
+      'postgresql://platform:p%40ss%20word%2Fwith%3Aspecials@a1b2c3.europe-west1.sql.goog:5432/platform?sslmode=verify-full',
+    );
+  });
+
+  it('runs the migration Job before the control plane and the provisioner, all from images by digest', () => {
+    const job = one(sut, 'kubernetes:batch/v1:Job');
+    const jobSpec = job.inputs as { metadata: { name: string; namespace: string }; spec: PodTemplateOwner['spec'] };
+    expect(jobSpec.metadata).toMatchObject({ name: `migrate-${'a1'.repeat(6)}`, namespace: 'platform-system' });
+    expect(jobSpec.spec.template.spec.containers[0]).toMatchObject({
+      image: `europe-west1-docker.pkg.dev/mock-project/platform-images/platform@${SETTINGS.images.platformDigest}`,
+      args: ['migrate'],
+    });
+    const deployments = sut.resources.filter((resource) => resource.type === 'kubernetes:apps/v1:Deployment');
+    expect(deployments.map((deployment) => deployment.name).sort()).toEqual([
+      'platform-control-plane',
+      'platform-provisioner',
+    ]);
+    for (const deployment of deployments) {
+      // Pulumi waits for a Job to complete before creating what takes one of its outputs.
+      const { template } = (deployment.inputs as unknown as PodTemplateOwner).spec;
+      expect(template.metadata.annotations['platform/migration']).toBe(jobSpec.metadata.name);
+      const [container] = template.spec.containers;
+      expect(container.args).toEqual([deployment.name.replace('platform-', '')]);
+    }
+    const provisioner = deployments.find((deployment) => deployment.name === 'platform-provisioner');
+    expect((provisioner?.inputs as unknown as PodTemplateOwner).spec.template.spec.containers[0].image).toBe(
+      `europe-west1-docker.pkg.dev/mock-project/platform-images/platform-provisioner@${SETTINGS.images.provisionerDigest}`,
+    );
+  });
+
+  it('gives the provisioner a Workload Identity service account limited to tenant resources', () => {
+    expect(byName(sut, 'kubernetes:core/v1:ServiceAccount', 'provisioner').inputs).toMatchObject({
+      metadata: {
+        namespace: 'platform-system',
+        annotations: { 'iam.gke.io/gcp-service-account': 'platform-provisioner@mock-project.iam.gserviceaccount.com' },
+      },
+    });
+    const roles = sut.resources
+      .filter((resource) => resource.type === 'gcp:projects/iAMMember:IAMMember')
+      .map((member) => member.inputs.role)
+      .sort();
+    expect(roles).toEqual([
+      'roles/compute.loadBalancerAdmin',
+      'roles/compute.publicIpAdmin',
+      'roles/container.clusterViewer',
+      'roles/storage.admin',
+    ]);
+    const storage = sut.resources.find(
+      (resource) =>
+        resource.type === 'gcp:projects/iAMMember:IAMMember' && resource.inputs.role === 'roles/storage.admin',
+    );
+    expect(storage?.inputs.condition).toMatchObject({
+      expression: 'resource.name.startsWith("projects/_/buckets/tenant-")',
+    });
+    expect(one(sut, 'gcp:serviceaccount/iAMMember:IAMMember').inputs).toMatchObject({
+      role: 'roles/iam.workloadIdentityUser',
+      member: 'serviceAccount:mock-project.svc.id.goog[platform-system/provisioner]',
+    });
+  });
+
+  it('exposes the admin API and queue dashboard only on an internal load balancer', () => {
+    expect(byName(sut, 'kubernetes:core/v1:Service', 'control-plane-internal').inputs).toMatchObject({
+      metadata: { annotations: { 'networking.gke.io/load-balancer-type': 'Internal' } },
+      spec: { type: 'LoadBalancer', loadBalancerSourceRanges: ['10.0.0.0/8'] },
+    });
+  });
+
+  it('deploys the alert rules and scrapes the platform apps with Managed Prometheus', () => {
+    const rules = one(sut, 'kubernetes:monitoring.googleapis.com/v1:ClusterRules').inputs as {
+      spec: { groups: { rules: { alert: string }[] }[] };
+    };
+    const alerts = (parse(readFileSync('ops/prometheus/alerts.yml', 'utf8')) as typeof rules.spec).groups.flatMap(
+      (group) => group.rules.map((rule) => rule.alert),
+    );
+    expect(rules.spec.groups.flatMap((group) => group.rules.map((rule) => rule.alert))).toEqual(alerts);
+    expect(
+      sut.resources
+        .filter((resource) => resource.type === 'kubernetes:monitoring.googleapis.com/v1:PodMonitoring')
+        .map((monitor) => (monitor.inputs as { metadata: { name: string } }).metadata.name)
+        .sort(),
+    ).toEqual(['control-plane', 'provisioner']);
   });
 
   // Reviewed by hand: a change here means the shared infrastructure gains, loses or renames something.

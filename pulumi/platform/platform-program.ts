@@ -1,13 +1,17 @@
+import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
+import { PlatformAlerts, readAlertRuleGroups } from './platform-alerts.js';
 import { PlatformCluster } from './platform-cluster.js';
 import { PlatformDatabase } from './platform-database.js';
 import { PlatformDns } from './platform-dns.js';
 import { PlatformNetwork } from './platform-network.js';
+import { PlatformProvisionerIdentity } from './platform-provisioner-identity.js';
 import { PlatformRedis } from './platform-redis.js';
 import { PlatformRegistry } from './platform-registry.js';
-import type { PlatformSettings } from './platform-settings.js';
+import { type PlatformSettings, requireDigest } from './platform-settings.js';
+import { PLATFORM_NAMESPACE, PROVISIONER_SERVICE_ACCOUNT, PlatformSystem } from './platform-system.js';
 
-/** The shared infrastructure; its outputs are what tenant stacks read through a StackReference. */
+/** The shared infrastructure and the platform's own apps; its outputs are what tenant stacks read through a StackReference. */
 export function platformProgram(settings: PlatformSettings) {
   return async () => {
     const { name, project, region } = settings;
@@ -34,21 +38,63 @@ export function platformProgram(settings: PlatformSettings) {
     });
     const dns = new PlatformDns(name, { domain: settings.domain });
     const registry = new PlatformRegistry(name, { project, region });
+    const provisionerIdentity = new PlatformProvisionerIdentity(name, {
+      project,
+      workloadPool: cluster.workloadPool,
+      kubernetesServiceAccount: { namespace: PLATFORM_NAMESPACE, name: PROVISIONER_SERVICE_ACCOUNT },
+      dnsZoneName: dns.zoneName,
+      stateBucket: settings.pulumi.stateBucket,
+      kmsCryptoKey: settings.pulumi.kmsCryptoKey,
+    });
+
+    const { images } = settings;
+    const platformImage = pulumi.interpolate`${registry.registryUrl}/platform@${requireDigest('platformDigest', images.platformDigest)}`;
+    const provisionerImage = pulumi.interpolate`${registry.registryUrl}/platform-provisioner@${requireDigest('provisionerDigest', images.provisionerDigest)}`;
+
+    const kubernetes = new k8s.Provider(`${name}-gke`, { kubeconfig: cluster.kubeconfig, enableServerSideApply: true });
+    const inCluster = { providers: { kubernetes } };
+    const system = new PlatformSystem(
+      name,
+      {
+        domain: settings.domain,
+        images: { platform: platformImage, provisioner: provisionerImage, platformDigest: images.platformDigest },
+        imageTag: images.tag,
+        platformStack: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`,
+        credentials: {
+          databaseUrl: database.databaseUrl,
+          redisUrl: redis.redisUrl,
+          adminToken: settings.adminToken,
+          edgeSigningSecret: settings.edgeSigningSecret,
+        },
+        caCertificates: { database: database.caCertificate, redis: redis.caCertificate },
+        pulumi: { backendUrl: settings.pulumi.backendUrl, secretsProvider: settings.pulumi.secretsProvider },
+        provisionerServiceAccountEmail: provisionerIdentity.email,
+        adminSourceRanges: settings.adminSourceRanges,
+      },
+      inCluster,
+    );
+    new PlatformAlerts(name, { groups: readAlertRuleGroups() }, inCluster);
+
     return {
       gcpProject: project,
       gcpRegion: region,
       platformDomain: settings.domain,
       clusterName: cluster.clusterName,
+      clusterZones: cluster.zones,
       kubeconfig: cluster.kubeconfig,
       dnsZoneName: dns.zoneName,
       nameServers: dns.nameServers,
       staticIp: dns.staticIp,
       registryUrl: registry.registryUrl,
+      workloadImage: platformImage,
       privateServicesCidr: network.privateServicesCidr,
       databaseConnectionName: database.connectionName,
-      databaseUrl: database.databaseUrl,
-      redisUrl: pulumi.secret(redis.redisUrl),
-      edgeSigningSecret: pulumi.secret(settings.edgeSigningSecret),
+      databaseHost: database.host,
+      databaseCaCertificate: database.caCertificate,
+      redisUrl: redis.redisUrl,
+      redisCaCertificate: redis.caCertificate,
+      provisionerServiceAccount: provisionerIdentity.email,
+      adminAddress: system.adminAddress,
     };
   };
 }

@@ -5,7 +5,9 @@ import { settingsFromPlatformStack } from './tenant-settings.js';
 
 /**
  * Entry point for `pulumi preview/up` run by hand or in CI. Pulumi calls the default export, so
- * importing this module creates nothing; the provisioner uses `tenantProgram` directly.
+ * importing this module creates nothing; the provisioner uses `tenantProgram` directly. The
+ * tenant's credentials (`tenantDatabaseUrl`, `tenantTokenSigningKey`, `tenantRedisPrefix`) are
+ * read from the stack config by `settingsFromPlatformStack`.
  */
 export default async function main() {
   const config = new pulumi.Config();
@@ -14,7 +16,6 @@ export default async function main() {
     settingsFromPlatformStack({
       platformStack: config.require('platformStack'),
       platformDomain: config.require('platformDomain'),
-      imageTag: config.require('imageTag'),
       database: { schema: config.require('databaseSchema'), role: config.require('databaseRole') },
     }),
   )();

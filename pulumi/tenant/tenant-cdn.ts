@@ -16,6 +16,16 @@ export interface TenantCdnArgs {
 // Names are content-hashed, so a name never changes meaning: caches may keep a file forever.
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
+/** Days a branding file must have existed before the lifecycle rule may delete it once it is no longer current. */
+export const RETIRED_ASSET_DAYS = 7;
+/** Every branding file is `<role>-<16 hex>.<ext>`; a role with no current file has all its files retired. */
+export const ASSET_ROLES = ['theme', 'logo', 'landing', 'suspended'] as const;
+// Hex digits of the current hash the rule's prefixes spell out: 4 gives 60 prefixes per role (240 in
+// all, within GCS's limits) and leaves a retired file whose hash starts like the current one's (1 in
+// 65,536) in place: the scheme can keep a stale file, never delete a current one.
+const RETIRED_PREFIX_DEPTH = 4;
+const HEX = '0123456789abcdef';
+
 /** GCS bucket with the tenant's branding files behind a Cloud CDN backend bucket. */
 export class TenantCdn extends pulumi.ComponentResource {
   readonly bucketName: pulumi.Output<string>;
@@ -30,6 +40,8 @@ export class TenantCdn extends pulumi.ComponentResource {
       Object.entries(args.labels).map(([key, value]) => [key.replace(/[./]/g, '_'), value]),
     );
 
+    // Rebrands leave the previous files in place (pages and caches still point at them); this rule
+    // removes a file once it is no longer current and at least RETIRED_ASSET_DAYS old.
     const bucket = new gcp.storage.Bucket(
       `${name}-bucket`,
       {
@@ -38,6 +50,15 @@ export class TenantCdn extends pulumi.ComponentResource {
         uniformBucketLevelAccess: true,
         forceDestroy: true,
         labels,
+        lifecycleRules: [
+          {
+            action: { type: 'Delete' },
+            condition: {
+              age: RETIRED_ASSET_DAYS,
+              matchesPrefixes: retiredAssetPrefixes(Object.values(args.assets).map((asset) => asset.name)),
+            },
+          },
+        ],
       },
       parent,
     );
@@ -53,8 +74,8 @@ export class TenantCdn extends pulumi.ComponentResource {
       parent,
     );
 
-    // A new content hash changes `name`, which Pulumi applies as create-new-then-delete-old:
-    // pages never reference a file that is not there yet.
+    // A new content hash changes `name`, which Pulumi applies as create-new-then-"delete"-old; the old
+    // file is retained (left to the lifecycle rule), so pages never reference a file that is gone.
     for (const [role, asset] of Object.entries(args.assets)) {
       new gcp.storage.BucketObject(
         `${name}-${role}`,
@@ -65,7 +86,7 @@ export class TenantCdn extends pulumi.ComponentResource {
           cacheControl: IMMUTABLE,
           source: assetSource(asset),
         },
-        parent,
+        { parent: this, retainOnDelete: true },
       );
     }
 
@@ -85,6 +106,22 @@ export class TenantCdn extends pulumi.ComponentResource {
     this.objects = Object.values(args.assets).map((asset) => asset.name);
     this.registerOutputs({ bucketName: this.bucketName, backendBucket: this.backendBucket, objects: this.objects });
   }
+}
+
+/**
+ * GCS lifecycle conditions cannot say "not this name", so the rule lists the prefixes of every name
+ * that is not current: per role, each hex digit other than the current hash's at each of the first
+ * RETIRED_PREFIX_DEPTH positions. No current name starts with any of them.
+ */
+export function retiredAssetPrefixes(currentNames: string[]): string[] {
+  return ASSET_ROLES.flatMap((role) => {
+    const current = currentNames.find((assetName) => assetName.startsWith(`${role}-`));
+    if (!current) return [`${role}-`];
+    const hash = current.slice(role.length + 1);
+    return Array.from({ length: RETIRED_PREFIX_DEPTH }, (_, position) =>
+      [...HEX].filter((digit) => digit !== hash[position]).map((digit) => `${role}-${hash.slice(0, position)}${digit}`),
+    ).flat();
+  });
 }
 
 /**

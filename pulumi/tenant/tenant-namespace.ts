@@ -1,35 +1,48 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
+import type { TenantCredentials } from './tenant-settings.js';
 import type { TierSizing } from './tenant-sizing.js';
 
 export interface TenantNamespaceArgs {
   name: string;
   labels: Record<string, string>;
   sizing: TierSizing;
-  ingressControllerNamespace: string;
-  /** The one workload the load balancer may reach. */
-  publicWorkload: string;
+  /** The workloads the load balancer sends requests to, straight to their pods (container-native). */
+  publicWorkloads: readonly string[];
+  /** The one workload that talks to the internet (the edge reads branding from the tenant's public bucket). */
+  brandingReader: string;
   containerPort: number;
   privateServicesCidr: pulumi.Input<string>;
-  database: { url: pulumi.Input<string>; schema: string; role: string };
+  caCertificates: { database: pulumi.Input<string>; redis: pulumi.Input<string> };
+  credentials: TenantCredentials;
   redisUrl: pulumi.Input<string>;
-  edgeSigningSecret: pulumi.Input<string>;
 }
 
 // Google Front Ends and health checkers reach pods directly with container-native load balancing.
-const GOOGLE_LOAD_BALANCER_RANGES = ['35.191.0.0/16', '130.211.0.0/22'];
+export const GOOGLE_LOAD_BALANCER_RANGES = ['35.191.0.0/16', '130.211.0.0/22'];
+// Managed Prometheus collectors run in this namespace and scrape pods over the pod network.
+const MANAGED_PROMETHEUS_NAMESPACE = 'gmp-system';
+const POSTGRES_PORT = 5432;
+// Memorystore serves TLS on 6378 when in-transit encryption is on.
+const REDIS_TLS_PORT = 6378;
+
+/** Where the server CAs are mounted; the apps verify Cloud SQL and Memorystore against them. */
+export const CA_MOUNT_PATH = '/etc/platform/ca';
+export const CA_FILES = { database: 'cloudsql-server-ca.pem', redis: 'memorystore-server-ca.pem' } as const;
 
 /** The tenant's isolation boundary: namespace, quota, defaults, network policy, identity, credentials. */
 export class TenantNamespace extends pulumi.ComponentResource {
   readonly namespace: pulumi.Output<string>;
   readonly serviceAccountName: pulumi.Output<string>;
   readonly secretName: pulumi.Output<string>;
+  readonly caConfigMapName: pulumi.Output<string>;
 
   constructor(name: string, args: TenantNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
     super('platform:tenant:TenantNamespace', name, {}, opts);
     const parent = { parent: this };
     const { quota, container } = args.sizing;
     const metadata = (resourceName: string) => ({ name: resourceName, namespace: args.name, labels: args.labels });
+    const appPort = [{ protocol: 'TCP', port: args.containerPort }];
 
     const namespace = new k8s.core.v1.Namespace(name, { metadata: { name: args.name, labels: args.labels } }, parent);
     const inNamespace = { parent: this, dependsOn: [namespace] };
@@ -71,40 +84,42 @@ export class TenantNamespace extends pulumi.ComponentResource {
       inNamespace,
     );
 
-    // Only the tenant's edge faces the load balancer; the workloads trust nothing but its signature.
+    // The load balancer reaches the edge, the counter and the data API directly, on the app port only;
+    // nothing else in the cluster may call them (the pods never call each other either).
     new k8s.networking.v1.NetworkPolicy(
-      `${name}-allow-ingress`,
+      `${name}-allow-load-balancer`,
       {
-        metadata: metadata('allow-from-ingress'),
+        metadata: metadata('allow-from-load-balancer'),
         spec: {
-          podSelector: { matchLabels: { 'app.kubernetes.io/name': args.publicWorkload } },
+          podSelector: {
+            matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: [...args.publicWorkloads] }],
+          },
           policyTypes: ['Ingress'],
-          ingress: [
-            {
-              from: [
-                {
-                  namespaceSelector: {
-                    matchLabels: { 'kubernetes.io/metadata.name': args.ingressControllerNamespace },
-                  },
-                },
-                ...GOOGLE_LOAD_BALANCER_RANGES.map((cidr) => ({ ipBlock: { cidr } })),
-              ],
-            },
-          ],
+          ingress: [{ from: GOOGLE_LOAD_BALANCER_RANGES.map((cidr) => ({ ipBlock: { cidr } })), ports: appPort }],
         },
       },
       inNamespace,
     );
 
     new k8s.networking.v1.NetworkPolicy(
-      `${name}-allow-within`,
+      `${name}-allow-monitoring`,
       {
-        metadata: metadata('allow-within-namespace'),
+        metadata: metadata('allow-from-managed-prometheus'),
         spec: {
           podSelector: {},
-          policyTypes: ['Ingress', 'Egress'],
-          ingress: [{ from: [{ podSelector: {} }] }],
-          egress: [{ to: [{ podSelector: {} }], ports: [{ protocol: 'TCP', port: args.containerPort }] }],
+          policyTypes: ['Ingress'],
+          ingress: [
+            {
+              from: [
+                {
+                  namespaceSelector: {
+                    matchLabels: { 'kubernetes.io/metadata.name': MANAGED_PROMETHEUS_NAMESPACE },
+                  },
+                },
+              ],
+              ports: appPort,
+            },
+          ],
         },
       },
       inNamespace,
@@ -129,8 +144,8 @@ export class TenantNamespace extends pulumi.ComponentResource {
             {
               to: [{ ipBlock: { cidr: args.privateServicesCidr } }],
               ports: [
-                { protocol: 'TCP', port: 5432 },
-                { protocol: 'TCP', port: 6379 },
+                { protocol: 'TCP', port: POSTGRES_PORT },
+                { protocol: 'TCP', port: REDIS_TLS_PORT },
               ],
             },
           ],
@@ -146,7 +161,7 @@ export class TenantNamespace extends pulumi.ComponentResource {
       {
         metadata: metadata('allow-edge-branding-egress'),
         spec: {
-          podSelector: { matchLabels: { 'app.kubernetes.io/name': args.publicWorkload } },
+          podSelector: { matchLabels: { 'app.kubernetes.io/name': args.brandingReader } },
           policyTypes: ['Egress'],
           egress: [
             {
@@ -168,18 +183,27 @@ export class TenantNamespace extends pulumi.ComponentResource {
       inNamespace,
     );
 
+    // Only this tenant's credentials: its own login role, its own signing key, the cache's AUTH
+    // string (Memorystore has one per instance; keys are kept apart by REDIS_KEY_PREFIX).
     const secret = new k8s.core.v1.Secret(
-      `${name}-database`,
+      `${name}-credentials`,
       {
-        metadata: metadata('tenant-database'),
+        metadata: metadata('tenant-credentials'),
         type: 'Opaque',
         stringData: {
-          DATABASE_URL: args.database.url,
+          DATABASE_URL: args.credentials.databaseUrl,
+          TENANT_TOKEN_SIGNING_KEY: args.credentials.tokenSigningKey,
           REDIS_URL: args.redisUrl,
-          TENANT_SCHEMA: args.database.schema,
-          TENANT_ROLE: args.database.role,
-          EDGE_SIGNING_SECRET: args.edgeSigningSecret,
         },
+      },
+      inNamespace,
+    );
+
+    const ca = new k8s.core.v1.ConfigMap(
+      `${name}-server-ca`,
+      {
+        metadata: metadata('platform-server-ca'),
+        data: { [CA_FILES.database]: args.caCertificates.database, [CA_FILES.redis]: args.caCertificates.redis },
       },
       inNamespace,
     );
@@ -187,10 +211,12 @@ export class TenantNamespace extends pulumi.ComponentResource {
     this.namespace = namespace.metadata.name;
     this.serviceAccountName = serviceAccount.metadata.name;
     this.secretName = secret.metadata.name;
+    this.caConfigMapName = ca.metadata.name;
     this.registerOutputs({
       namespace: this.namespace,
       serviceAccountName: this.serviceAccountName,
       secretName: this.secretName,
+      caConfigMapName: this.caConfigMapName,
     });
   }
 }

@@ -3,11 +3,12 @@ import { type BrandingBundle, buildBrandingBundle } from '@platform/branding';
 import type { TenantSpec } from '@platform/tenancy';
 import { TIER_SIZING, type TierSizing } from './tenant-sizing.js';
 
-/** The tenant's own edge (Host → tenant, auth, rate limits, signing) in front of its two workloads. */
+/** The tenant's apps on GKE: its own edge (landing page, token endpoint) and its two workloads; each is the image's app argument. */
 export const WORKLOADS = ['edge', 'counter', 'data-api'] as const;
 export type WorkloadName = (typeof WORKLOADS)[number];
 
 export interface TenantPlan {
+  tenantId: string;
   slug: string;
   /** Prefix of every resource name: stable across runs because it derives from the slug only. */
   name: string;
@@ -27,6 +28,7 @@ export function planTenant(spec: TenantSpec, platformDomain: string): TenantPlan
   const name = `tenant-${spec.slug}`;
   const platformHostname = `${spec.slug}.${platformDomain}`;
   return {
+    tenantId: spec.tenantId,
     slug: spec.slug,
     name,
     namespace: name,

@@ -1,11 +1,19 @@
 import { buildBrandingBundle } from '@platform/branding';
-import { type RecordedResource, type RecordedRun, recordProgram } from '../testing/recording-mocks.js';
+import {
+  MOCK_PLATFORM_OUTPUTS,
+  MOCK_TENANT_CONFIG,
+  type RecordedResource,
+  type RecordedRun,
+  recordProgram,
+  revealSecret,
+} from '../testing/recording-mocks.js';
 import { aTenantSpec, someTenantSettings } from '../testing/tenant-fixtures.js';
 import { tenantProgram } from './tenant-program.js';
 import { TIER_SIZING, type Tier } from './tenant-sizing.js';
 
 interface Container {
   image: string;
+  args: string[];
   env: { name: string; value: string }[];
   readinessProbe: { httpGet: { path: string; httpHeaders: { name: string; value: string }[] } };
   livenessProbe: { httpGet: { path: string; httpHeaders: { name: string; value: string }[] } };
@@ -79,22 +87,49 @@ describe('tenantProgram', () => {
     },
   );
 
-  it('denies all traffic by default and lets only the ingress controller and Google load balancers reach the edge', async () => {
+  it('denies all traffic by default and lets only Google load balancers reach the edge, counter and data API, on the app port', async () => {
     const sut = await run();
     const defaultDeny = inputsOf<{ spec: unknown }>(
       byMetadataName(sut, 'kubernetes:networking.k8s.io/v1:NetworkPolicy', 'default-deny'),
     );
     // Both directions listed with no rules: nothing in, nothing out unless another policy allows it.
     expect(defaultDeny.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
-    const allow = inputsOf<{ spec: { podSelector: unknown; ingress: { from: unknown[] }[] } }>(
-      byMetadataName(sut, 'kubernetes:networking.k8s.io/v1:NetworkPolicy', 'allow-from-ingress'),
+    const allow = inputsOf<{ spec: unknown }>(
+      byMetadataName(sut, 'kubernetes:networking.k8s.io/v1:NetworkPolicy', 'allow-from-load-balancer'),
     );
-    expect(allow.spec.podSelector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'edge' } });
-    expect(allow.spec.ingress[0].from).toEqual([
-      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'platform-edge' } } },
-      { ipBlock: { cidr: '35.191.0.0/16' } },
-      { ipBlock: { cidr: '130.211.0.0/22' } },
-    ]);
+    expect(allow.spec).toEqual({
+      podSelector: {
+        matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: ['edge', 'counter', 'data-api'] }],
+      },
+      policyTypes: ['Ingress'],
+      ingress: [
+        {
+          from: [{ ipBlock: { cidr: '35.191.0.0/16' } }, { ipBlock: { cidr: '130.211.0.0/22' } }],
+          ports: [{ protocol: 'TCP', port: 8080 }],
+        },
+      ],
+    });
+    const names = ofType(sut, 'kubernetes:networking.k8s.io/v1:NetworkPolicy').map(
+      (policy) => inputsOf<{ metadata: { name: string } }>(policy).metadata.name,
+    );
+    // Pods never call each other: the load balancer reaches each one directly.
+    expect(names).not.toContain('allow-within-namespace');
+    expect(names).toEqual(expect.arrayContaining(['allow-from-managed-prometheus', 'allow-egress']));
+  });
+
+  it("puts only the tenant's own credentials in its namespace: no platform database user, no shared signing secret", async () => {
+    const sut = await run();
+    const secrets = ofType(sut, 'kubernetes:core/v1:Secret');
+    expect(secrets).toHaveLength(1);
+    const stringData = revealSecret(inputsOf<{ stringData: unknown }>(secrets[0]).stringData);
+    expect(stringData.value).toEqual({
+      DATABASE_URL: MOCK_TENANT_CONFIG.tenantDatabaseUrl,
+      TENANT_TOKEN_SIGNING_KEY: MOCK_TENANT_CONFIG.tenantTokenSigningKey,
+      REDIS_URL: MOCK_PLATFORM_OUTPUTS.redisUrl,
+    });
+    const everything = JSON.stringify(sut.resources.map((resource) => resource.inputs));
+    expect(everything).not.toContain('EDGE_SIGNING_SECRET');
+    expect(everything).not.toContain('postgresql://platform:');
   });
 
   it('runs every workload non-root on a read-only root filesystem, with probes and sized resources', async () => {
@@ -118,43 +153,106 @@ describe('tenantProgram', () => {
       expect(deployment.spec.replicas).toBe(TIER_SIZING.enterprise.replicas.min);
     }
     const counter = deployments.find((deployment) => deployment.metadata.name === 'counter');
-    expect(counter?.spec.template.spec.containers[0].image).toBe(
-      'europe-west1-docker.pkg.dev/mock-project/platform-images/counter:2026.11.25',
-    );
+    for (const deployment of deployments) {
+      const [container] = deployment.spec.template.spec.containers;
+      // One image for every app, by digest; the argument starts the Deployment's own app.
+      expect(container.image).toBe(MOCK_PLATFORM_OUTPUTS.workloadImage);
+      expect(container.args).toEqual([deployment.metadata.name]);
+      expect(container.env).toEqual(
+        expect.arrayContaining([
+          { name: 'TENANT_MODE', value: 'single' },
+          { name: 'TENANT_ID', value: aTenantSpec({ tier: 'enterprise' }).tenantId },
+          { name: 'TENANT_SLUG', value: 'acme' },
+          { name: 'REDIS_KEY_PREFIX', value: MOCK_TENANT_CONFIG.tenantRedisPrefix },
+          { name: 'DATABASE_CA_CERT_FILE', value: '/etc/platform/ca/cloudsql-server-ca.pem' },
+          { name: 'REDIS_CA_CERT_FILE', value: '/etc/platform/ca/memorystore-server-ca.pem' },
+          { name: 'SHUTDOWN_DELAY_MS', value: '5000' },
+        ]),
+      );
+    }
+    expect(counter?.spec.template.spec.containers[0].env).toContainEqual({ name: 'COUNTER_PORT', value: '8080' });
   });
 
-  it("puts the tenant's edge in front: the Ingress reaches only the edge, which forwards to the workloads beside it", async () => {
+  it('routes the workloads straight from the load balancer, assets to the CDN bucket and the rest to the edge', async () => {
     const sut = await run();
-    const ingress = inputsOf<{ spec: { rules: { http: { paths: unknown[] } }[] } }>(
-      ofType(sut, 'kubernetes:networking.k8s.io/v1:Ingress')[0],
+    const urlMap = ofType(sut, 'gcp:compute/uRLMap:URLMap').find((map) => map.inputs.name === 'tenant-acme-lb-urls');
+    const rewrite = { urlRewrite: { pathPrefixRewrite: '/' } };
+    expect(urlMap?.inputs).toEqual({
+      name: 'tenant-acme-lb-urls',
+      defaultService: 'tenant-acme-lb-edge-id',
+      hostRules: [{ hosts: ['acme.saas.example.com'], pathMatcher: 'tenant' }],
+      pathMatchers: [
+        {
+          name: 'tenant',
+          defaultService: 'tenant-acme-lb-edge-id',
+          routeRules: [
+            {
+              priority: 1,
+              matchRules: [{ prefixMatch: '/api/counter/' }],
+              service: 'tenant-acme-lb-counter-id',
+              routeAction: rewrite,
+            },
+            {
+              priority: 2,
+              matchRules: [{ prefixMatch: '/api/data/' }],
+              service: 'tenant-acme-lb-data-api-id',
+              routeAction: rewrite,
+            },
+            {
+              priority: 3,
+              matchRules: [{ prefixMatch: '/assets/' }],
+              service: sut.outputs.cdnBackendBucket,
+              routeAction: rewrite,
+            },
+          ],
+        },
+      ],
+    });
+    // Each backend service points at the standalone NEG of its Service in every cluster zone.
+    const counterBackend = ofType(sut, 'gcp:compute/backendService:BackendService').find(
+      (backend) => backend.inputs.name === 'tenant-acme-lb-counter',
     );
-    expect(ingress.spec.rules[0].http.paths).toEqual([
-      { path: '/', pathType: 'Prefix', backend: { service: { name: 'edge', port: { number: 80 } } } },
-    ]);
+    expect(counterBackend?.inputs).toMatchObject({ loadBalancingScheme: 'EXTERNAL_MANAGED', protocol: 'HTTP' });
+    expect((counterBackend?.inputs.backends as { group: string }[]).map((backend) => backend.group)).toEqual(
+      MOCK_PLATFORM_OUTPUTS.clusterZones.map(
+        (zone) =>
+          `https://www.googleapis.com/compute/v1/projects/mock-project/zones/${zone}/networkEndpointGroups/tenant-acme-counter`,
+      ),
+    );
+    const counterService = inputsOf<{ metadata: { annotations: Record<string, string> } }>(
+      byMetadataName(sut, 'kubernetes:core/v1:Service', 'counter'),
+    );
+    expect(JSON.parse(counterService.metadata.annotations['cloud.google.com/neg'])).toEqual({
+      exposed_ports: { '80': { name: 'tenant-acme-counter' } },
+    });
     const edge = inputsOf<DeploymentInputs>(byMetadataName(sut, 'kubernetes:apps/v1:Deployment', 'edge')).spec.template
       .spec.containers[0];
     expect(edge.env).toEqual(
       expect.arrayContaining([
-        { name: 'COUNTER_URL', value: 'http://counter' },
-        { name: 'DATA_API_URL', value: 'http://data-api' },
         { name: 'PLATFORM_DOMAIN', value: 'saas.example.com' },
         { name: 'ASSET_BASE_URL', value: expect.stringMatching(/^https:\/\/storage\.googleapis\.com\/[a-z0-9-]+$/) },
       ]),
     );
-    const branding = inputsOf<{ spec: { podSelector: unknown; egress: { ports: unknown[] }[] } }>(
-      byMetadataName(sut, 'kubernetes:networking.k8s.io/v1:NetworkPolicy', 'allow-edge-branding-egress'),
-    );
-    expect(branding.spec.podSelector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'edge' } });
-    expect(branding.spec.egress).toEqual([expect.objectContaining({ ports: [{ protocol: 'TCP', port: 443 }] })]);
-    // The edge answers probes on the platform apex only.
+    expect(edge.env.map((variable) => variable.name)).not.toContain('COUNTER_URL');
+    // The edge answers probes on the platform apex only, so its health check carries that Host.
     expect(edge.readinessProbe.httpGet.httpHeaders).toEqual([{ name: 'Host', value: 'saas.example.com' }]);
-    const within = inputsOf<{ spec: unknown }>(
-      byMetadataName(sut, 'kubernetes:networking.k8s.io/v1:NetworkPolicy', 'allow-within-namespace'),
-    );
-    expect(within.spec).toMatchObject({
-      ingress: [{ from: [{ podSelector: {} }] }],
-      egress: [{ to: [{ podSelector: {} }], ports: [{ port: 8080 }] }],
+    expect(
+      ofType(sut, 'gcp:compute/healthCheck:HealthCheck').find((check) => check.inputs.name === 'tenant-acme-lb-edge-hc')
+        ?.inputs,
+    ).toMatchObject({
+      httpHealthCheck: { requestPath: '/ready', host: 'saas.example.com', portSpecification: 'USE_SERVING_PORT' },
     });
+    const https = ofType(sut, 'gcp:compute/globalForwardingRule:GlobalForwardingRule').map((rule) => rule.inputs);
+    expect(https.map((rule) => rule.portRange).sort()).toEqual(['443', '80']);
+  });
+
+  it('has Managed Prometheus scrape every workload', async () => {
+    const sut = await run();
+    const monitors = ofType(sut, 'kubernetes:monitoring.googleapis.com/v1:PodMonitoring').map((monitor) =>
+      inputsOf<{ metadata: { name: string }; spec: unknown }>(monitor),
+    );
+    expect(monitors.map((monitor) => monitor.metadata.name).sort()).toEqual(['counter', 'data-api', 'edge']);
+    expect(monitors[0].spec).toMatchObject({ endpoints: [{ port: 'http', path: '/metrics' }] });
   });
 
   it('scales a suspended tenant to zero and drops its autoscalers', async () => {
@@ -182,17 +280,14 @@ describe('tenantProgram', () => {
       { domain: 'shop.globex.example', cname: 'globex.saas.example.com.' },
       { domain: 'www.globex.example', cname: 'globex.saas.example.com.' },
     ]);
-    const [certificate] = ofType(sut, 'kubernetes:networking.gke.io/v1:ManagedCertificate');
+    const [certificate] = ofType(sut, 'gcp:compute/managedSslCertificate:ManagedSslCertificate');
     expect(certificate.inputs).toMatchObject({
-      spec: { domains: ['globex.saas.example.com', 'shop.globex.example', 'www.globex.example'] },
+      name: expect.stringMatching(/^tenant-globex-lb-cert-[0-9a-f]{8}$/),
+      managed: { domains: ['globex.saas.example.com', 'shop.globex.example', 'www.globex.example'] },
     });
-    const ingress = inputsOf<{ spec: { rules: { host: string }[] } }>(
-      ofType(sut, 'kubernetes:networking.k8s.io/v1:Ingress')[0],
-    );
-    expect(ingress.spec.rules.map((rule) => rule.host)).toEqual([
-      'globex.saas.example.com',
-      'shop.globex.example',
-      'www.globex.example',
+    const urlMap = ofType(sut, 'gcp:compute/uRLMap:URLMap').find((map) => map.inputs.name === 'tenant-globex-lb-urls');
+    expect(urlMap?.inputs.hostRules).toEqual([
+      { hosts: ['globex.saas.example.com', 'shop.globex.example', 'www.globex.example'], pathMatcher: 'tenant' },
     ]);
   });
 

@@ -4,11 +4,17 @@ import * as pulumi from '@pulumi/pulumi';
 import type { Asset, BrandingBundle } from '@platform/branding';
 import { TenantCdn } from './tenant-cdn.js';
 import { type CustomDomainTarget, TenantDns } from './tenant-dns.js';
-import { TenantIngress } from './tenant-ingress.js';
-import { TenantNamespace } from './tenant-namespace.js';
-import type { TenantPlan, WorkloadName } from './tenant-plan.js';
+import { TenantLoadBalancer } from './tenant-load-balancer.js';
+import { CA_FILES, CA_MOUNT_PATH, TenantNamespace } from './tenant-namespace.js';
+import { type TenantPlan, WORKLOADS, type WorkloadName } from './tenant-plan.js';
 import type { TenantProgramSettings } from './tenant-settings.js';
 import { CONTAINER_PORT, TenantWorkload } from './tenant-workload.js';
+
+// The data API streams NDJSON and file imports; everything else answers in well under a minute.
+const DATA_API_TIMEOUT_SECONDS = 300;
+const DEFAULT_TIMEOUT_SECONDS = 30;
+// With the workload's 10 s preStop pause this covers the load balancer's health-check interval (5 s).
+const SHUTDOWN_DELAY_MS = 5_000;
 
 export interface TenantStackArgs {
   plan: TenantPlan;
@@ -48,77 +54,13 @@ export class TenantStack extends pulumi.ComponentResource {
         name: plan.namespace,
         labels: plan.labels,
         sizing: plan.sizing,
-        ingressControllerNamespace: settings.ingressControllerNamespace,
-        publicWorkload: 'edge',
+        publicWorkloads: WORKLOADS,
+        brandingReader: 'edge',
         containerPort: CONTAINER_PORT,
         privateServicesCidr: settings.privateServicesCidr,
-        database: settings.database,
+        caCertificates: settings.caCertificates,
+        credentials: settings.tenant,
         redisUrl: settings.redisUrl,
-        edgeSigningSecret: settings.edgeSigningSecret,
-      },
-      child,
-    );
-
-    const workload = (
-      workloadName: WorkloadName,
-      image: pulumi.Input<string>,
-      env: Record<string, pulumi.Input<string>>,
-      probeHost?: string,
-    ) =>
-      new TenantWorkload(
-        `${name}-${workloadName}`,
-        {
-          workload: workloadName,
-          namespace: namespace.namespace,
-          labels: plan.labels,
-          image,
-          env,
-          probeHost,
-          serviceAccountName: namespace.serviceAccountName,
-          secretName: namespace.secretName,
-          sizing: plan.sizing,
-          suspended: plan.suspended,
-        },
-        child,
-      );
-    const port = String(CONTAINER_PORT);
-    const counter = workload('counter', settings.images.counter, { COUNTER_PORT: port });
-    const dataApi = workload('data-api', settings.images.dataApi, { DATA_API_PORT: port });
-    // The tenant's own edge: resolves the Host, authenticates callers and signs what it forwards to
-    // the workloads next to it; it answers probes on the platform apex only.
-    const edge = workload(
-      'edge',
-      settings.images.edge,
-      {
-        EDGE_PORT: port,
-        EDGE_PUBLIC_PORT: '443',
-        PLATFORM_DOMAIN: settings.platformDomain,
-        COUNTER_URL: pulumi.interpolate`http://${counter.serviceName}`,
-        DATA_API_URL: pulumi.interpolate`http://${dataApi.serviceName}`,
-        // Branding is read from the tenant's public bucket (the one the CDN serves), not a local disk.
-        ASSET_BASE_URL: `https://storage.googleapis.com/${plan.bucketName}`,
-      },
-      settings.platformDomain,
-    );
-
-    const ingress = new TenantIngress(
-      `${name}-ingress`,
-      {
-        namespace: namespace.namespace,
-        labels: plan.labels,
-        hostnames: plan.hostnames,
-        routes: { '/': edge.serviceName },
-      },
-      child,
-    );
-
-    const dns = new TenantDns(
-      `${name}-dns`,
-      {
-        zoneName: settings.dnsZoneName,
-        platformHostnames: [plan.platformHostname],
-        customDomains: plan.customDomains,
-        address: ingress.address,
       },
       child,
     );
@@ -134,6 +76,89 @@ export class TenantStack extends pulumi.ComponentResource {
       child,
     );
 
+    // Every app of the tenant serves this tenant only and checks its callers with the tenant's own key.
+    const port = String(CONTAINER_PORT);
+    const singleTenant = {
+      TENANT_MODE: 'single',
+      TENANT_ID: plan.tenantId,
+      TENANT_SLUG: plan.slug,
+      TENANT_SCHEMA: settings.database.schema,
+      TENANT_ROLE: settings.database.role,
+      REDIS_KEY_PREFIX: settings.tenant.redisPrefix,
+      DATABASE_CA_CERT_FILE: `${CA_MOUNT_PATH}/${CA_FILES.database}`,
+      REDIS_CA_CERT_FILE: `${CA_MOUNT_PATH}/${CA_FILES.redis}`,
+      // After SIGTERM (itself after the preStop pause) the app stays up, unready, before draining.
+      SHUTDOWN_DELAY_MS: String(SHUTDOWN_DELAY_MS),
+    };
+    const workload = (workloadName: WorkloadName, env: Record<string, pulumi.Input<string>>, probeHost?: string) =>
+      new TenantWorkload(
+        `${name}-${workloadName}`,
+        {
+          workload: workloadName,
+          negName: `${plan.name}-${workloadName}`,
+          namespace: namespace.namespace,
+          labels: plan.labels,
+          image: settings.image,
+          env: { ...singleTenant, ...env },
+          probeHost,
+          serviceAccountName: namespace.serviceAccountName,
+          secretName: namespace.secretName,
+          caConfigMapName: namespace.caConfigMapName,
+          sizing: plan.sizing,
+          suspended: plan.suspended,
+        },
+        child,
+      );
+    const counter = workload('counter', { COUNTER_PORT: port });
+    const dataApi = workload('data-api', { DATA_API_PORT: port });
+    // The tenant's own edge: landing page, token endpoint, suspended page; it answers probes on the
+    // platform apex only. The workloads are not behind it: the load balancer routes to them directly.
+    const edge = workload(
+      'edge',
+      {
+        EDGE_PORT: port,
+        EDGE_PUBLIC_PORT: '443',
+        PLATFORM_DOMAIN: settings.platformDomain,
+        // Branding is read from the tenant's public bucket (the one the CDN serves), not a local disk.
+        ASSET_BASE_URL: `https://storage.googleapis.com/${plan.bucketName}`,
+      },
+      settings.platformDomain,
+    );
+
+    const loadBalanced = (workloadName: WorkloadName, target: TenantWorkload, host?: string) => ({
+      name: workloadName,
+      negName: target.negName,
+      healthCheck: { path: '/ready', host },
+      timeoutSec: workloadName === 'data-api' ? DATA_API_TIMEOUT_SECONDS : DEFAULT_TIMEOUT_SECONDS,
+      dependsOn: target.servingResources,
+    });
+    const loadBalancer = new TenantLoadBalancer(
+      `${name}-lb`,
+      {
+        project: settings.gcp.project,
+        zones: settings.clusterZones,
+        hostnames: plan.hostnames,
+        edge: loadBalanced('edge', edge, settings.platformDomain),
+        routes: {
+          '/api/counter/': loadBalanced('counter', counter),
+          '/api/data/': loadBalanced('data-api', dataApi),
+        },
+        assetsBackendBucket: cdn.backendBucket,
+      },
+      child,
+    );
+
+    const dns = new TenantDns(
+      `${name}-dns`,
+      {
+        zoneName: settings.dnsZoneName,
+        platformHostnames: [plan.platformHostname],
+        customDomains: plan.customDomains,
+        address: loadBalancer.address,
+      },
+      child,
+    );
+
     this.url = `https://${plan.platformHostname}/`;
     this.namespace = namespace.namespace;
     this.hostnames = plan.hostnames;
@@ -142,7 +167,7 @@ export class TenantStack extends pulumi.ComponentResource {
     this.brandingObjects = cdn.objects;
     this.dnsRecords = dns.records;
     this.customDomainTargets = dns.customDomainTargets;
-    this.ipAddress = ingress.address;
+    this.ipAddress = loadBalancer.address;
     this.registerOutputs({
       url: this.url,
       namespace: this.namespace,

@@ -1,12 +1,16 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
+import { CA_MOUNT_PATH } from './tenant-namespace.js';
 import type { TierSizing } from './tenant-sizing.js';
 
 export interface TenantWorkloadArgs {
-  /** `edge`, `counter` or `data-api`: the Deployment, Service, HPA and PDB names. */
+  /** `edge`, `counter` or `data-api`: the Deployment, Service, HPA and PDB names, and the app the image starts. */
   workload: string;
+  /** Name of the standalone NEG the GKE NEG controller creates for the Service, in every cluster zone. */
+  negName: string;
   namespace: pulumi.Input<string>;
   labels: Record<string, string>;
+  /** The platform image by digest; the container's argument picks the app. */
   image: pulumi.Input<string>;
   /** On top of the tenant Secret: the app's port variable and whatever else it needs. */
   env: Record<string, pulumi.Input<string>>;
@@ -14,6 +18,8 @@ export interface TenantWorkloadArgs {
   probeHost?: string;
   serviceAccountName: pulumi.Input<string>;
   secretName: pulumi.Input<string>;
+  /** ConfigMap with the database and cache server CAs, mounted at CA_MOUNT_PATH. */
+  caConfigMapName: pulumi.Input<string>;
   sizing: TierSizing;
   /** Suspended tenants keep their objects at zero replicas and without an autoscaler. */
   suspended: boolean;
@@ -21,11 +27,18 @@ export interface TenantWorkloadArgs {
 
 export const CONTAINER_PORT = 8080;
 const RUN_AS_USER = 10001;
+// The load balancer needs a few seconds to stop sending new requests to a terminating pod; the app
+// drains what it already has after that, within the grace period.
+const PRE_STOP_SECONDS = 10;
+const TERMINATION_GRACE_SECONDS = 45;
 
-/** One tenant workload: hardened Deployment, ClusterIP Service, autoscaler and disruption budget. */
+/** One tenant workload: hardened Deployment, ClusterIP Service with a standalone NEG, autoscaler, disruption budget, scrape config. */
 export class TenantWorkload extends pulumi.ComponentResource {
   readonly serviceName: pulumi.Output<string>;
   readonly deploymentName: pulumi.Output<string>;
+  readonly negName: string;
+  /** The NEG controller creates the NEGs once the Service exists; the rollout wait gives it the time. */
+  readonly servingResources: pulumi.Resource[];
 
   constructor(name: string, args: TenantWorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
     super('platform:tenant:TenantWorkload', name, {}, opts);
@@ -50,6 +63,7 @@ export class TenantWorkload extends pulumi.ComponentResource {
             spec: {
               serviceAccountName: args.serviceAccountName,
               automountServiceAccountToken: false,
+              terminationGracePeriodSeconds: TERMINATION_GRACE_SECONDS,
               securityContext: {
                 runAsNonRoot: true,
                 runAsUser: RUN_AS_USER,
@@ -61,6 +75,7 @@ export class TenantWorkload extends pulumi.ComponentResource {
                 {
                   name: args.workload,
                   image: args.image,
+                  args: [args.workload],
                   ports: [{ name: 'http', containerPort: CONTAINER_PORT }],
                   env: [
                     { name: 'NODE_ENV', value: 'production' },
@@ -78,6 +93,7 @@ export class TenantWorkload extends pulumi.ComponentResource {
                     initialDelaySeconds: 10,
                     periodSeconds: 10,
                   },
+                  lifecycle: { preStop: { sleep: { seconds: PRE_STOP_SECONDS } } },
                   securityContext: {
                     runAsNonRoot: true,
                     readOnlyRootFilesystem: true,
@@ -85,10 +101,16 @@ export class TenantWorkload extends pulumi.ComponentResource {
                     capabilities: { drop: ['ALL'] },
                   },
                   // The root filesystem is read-only; Node and its libraries still need a scratch directory.
-                  volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+                  volumeMounts: [
+                    { name: 'tmp', mountPath: '/tmp' },
+                    { name: 'server-ca', mountPath: CA_MOUNT_PATH, readOnly: true },
+                  ],
                 },
               ],
-              volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }],
+              volumes: [
+                { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
+                { name: 'server-ca', configMap: { name: args.caConfigMapName } },
+              ],
             },
           },
         },
@@ -99,7 +121,13 @@ export class TenantWorkload extends pulumi.ComponentResource {
     const service = new k8s.core.v1.Service(
       `${name}-service`,
       {
-        metadata: { ...metadata, annotations: { 'cloud.google.com/neg': '{"ingress": true}' } },
+        // A standalone NEG per zone, named here so the tenant's load balancer can point at it.
+        metadata: {
+          ...metadata,
+          annotations: {
+            'cloud.google.com/neg': JSON.stringify({ exposed_ports: { '80': { name: args.negName } } }),
+          },
+        },
         spec: { type: 'ClusterIP', selector, ports: [{ name: 'http', port: 80, targetPort: 'http' }] },
       },
       parent,
@@ -135,8 +163,22 @@ export class TenantWorkload extends pulumi.ComponentResource {
       parent,
     );
 
+    // Google Managed Prometheus scrapes every pod of the workload.
+    new k8s.apiextensions.CustomResource(
+      `${name}-monitoring`,
+      {
+        apiVersion: 'monitoring.googleapis.com/v1',
+        kind: 'PodMonitoring',
+        metadata,
+        spec: { selector: { matchLabels: selector }, endpoints: [{ port: 'http', path: '/metrics', interval: '30s' }] },
+      },
+      parent,
+    );
+
     this.serviceName = service.metadata.name;
     this.deploymentName = deployment.metadata.name;
+    this.negName = args.negName;
+    this.servingResources = [service, deployment];
     this.registerOutputs({ serviceName: this.serviceName, deploymentName: this.deploymentName });
   }
 }

@@ -1,6 +1,6 @@
 import type { TenantSpec } from '@platform/tenancy';
 import type { TenantProgramSettings } from '../tenant/tenant-settings.js';
-import { MOCK_PLATFORM_OUTPUTS } from './recording-mocks.js';
+import { MOCK_PLATFORM_OUTPUTS, MOCK_TENANT_CONFIG } from './recording-mocks.js';
 
 const SVG_LOGO = Buffer.from(
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle cx="5" cy="5" r="4" fill="#123456"/></svg>',
@@ -29,7 +29,7 @@ export function aTenantSpec(overrides: Partial<TenantSpec> = {}): TenantSpec {
   };
 }
 
-/** Settings as the platform stack would give them, as plain values. */
+/** Settings as the platform stack and the tenant's stack config would give them, as plain values. */
 export function someTenantSettings(overrides: Partial<TenantProgramSettings> = {}): TenantProgramSettings {
   return {
     platformDomain: 'saas.example.com',
@@ -38,18 +38,22 @@ export function someTenantSettings(overrides: Partial<TenantProgramSettings> = {
       region: MOCK_PLATFORM_OUTPUTS.gcpRegion,
       assetsLocation: MOCK_PLATFORM_OUTPUTS.gcpRegion,
     },
+    clusterZones: MOCK_PLATFORM_OUTPUTS.clusterZones,
     kubeconfig: MOCK_PLATFORM_OUTPUTS.kubeconfig,
     dnsZoneName: MOCK_PLATFORM_OUTPUTS.dnsZoneName,
-    images: {
-      edge: `${MOCK_PLATFORM_OUTPUTS.registryUrl}/edge:2026.11.25`,
-      counter: `${MOCK_PLATFORM_OUTPUTS.registryUrl}/counter:2026.11.25`,
-      dataApi: `${MOCK_PLATFORM_OUTPUTS.registryUrl}/data-api:2026.11.25`,
-    },
-    ingressControllerNamespace: 'platform-edge',
+    image: MOCK_PLATFORM_OUTPUTS.workloadImage,
     privateServicesCidr: MOCK_PLATFORM_OUTPUTS.privateServicesCidr,
-    database: { url: MOCK_PLATFORM_OUTPUTS.databaseUrl, schema: 't_acme', role: 't_acme_r12345678' },
+    caCertificates: {
+      database: MOCK_PLATFORM_OUTPUTS.databaseCaCertificate,
+      redis: MOCK_PLATFORM_OUTPUTS.redisCaCertificate,
+    },
+    database: { schema: 't_acme', role: 't_acme_r12345678' },
     redisUrl: MOCK_PLATFORM_OUTPUTS.redisUrl,
-    edgeSigningSecret: MOCK_PLATFORM_OUTPUTS.edgeSigningSecret,
+    tenant: {
+      databaseUrl: MOCK_TENANT_CONFIG.tenantDatabaseUrl,
+      tokenSigningKey: MOCK_TENANT_CONFIG.tenantTokenSigningKey,
+      redisPrefix: MOCK_TENANT_CONFIG.tenantRedisPrefix,
+    },
     ...overrides,
   };
 }

@@ -94,9 +94,10 @@ export class Stack {
   async startApp(app: PlatformApp): Promise<void> {
     const child = spawnApp(app, { env: this.env, onLine: (name, line) => this.logs.push(`[${name}] ${line}`) });
     this.processes.set(app, child);
+    // Generous: on a loaded 2-core machine a cold Nest boot has taken more than 30 s.
     await waitForHttp(this.healthUrl(app), 60_000, app === 'edge' ? { host: 'localhost' } : {}).catch(
       (error: Error) => {
-        throw new Error(`${error.message}\n${this.logs.slice(-30).join('\n')}`);
+        throw new Error(`${app}: ${error.message}\n${this.logs.slice(-30).join('\n')}`);
       },
     );
   }

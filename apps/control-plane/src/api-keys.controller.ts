@@ -1,5 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ZodPipe, openApiSchemaOf } from '@platform/http-api';
 import { CurrentOperator, type Operator } from '@platform/operator-auth';
 import { ApiKeysService, type CreateApiKeyInput, createApiKeySchema } from '@platform/tenant-auth';
@@ -14,12 +14,18 @@ export class ApiKeysController {
   @HttpCode(201)
   @ApiOperation({ summary: 'Issue a tenant API key; the secret is shown in this answer only' })
   @ApiBody({ schema: openApiSchemaOf(createApiKeySchema) })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'A retry with the same key and body issues nothing and answers 409 AlreadyIssued with the id',
+  })
   issue(
     @CurrentOperator() operator: Operator,
     @Param('ref') ref: string,
     @Body(new ZodPipe(createApiKeySchema)) input: CreateApiKeyInput,
+    @Headers('idempotency-key') idempotencyKey?: string,
   ) {
-    return this.keys.issue(operator, ref, input);
+    return this.keys.issue(operator, ref, input, idempotencyKey);
   }
 
   @Get()

@@ -1,10 +1,10 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { AuditService } from '@platform/audit';
 import { ZodPipe } from '@platform/http-api';
 
-const auditQuerySchema = z
+export const auditQuerySchema = z
   .object({
     limit: z.coerce.number().int().min(1).max(500).default(100),
     cursor: z.string().regex(/^\d+$/).optional(),
@@ -20,9 +20,6 @@ export class AuditEventsController {
 
   @Get()
   @ApiOperation({ summary: 'Every mutation: actor, action, target, time, request id (newest first)' })
-  @ApiQuery({ name: 'limit', required: false })
-  @ApiQuery({ name: 'cursor', required: false })
-  @ApiQuery({ name: 'targetId', required: false })
   list(@Query(new ZodPipe(auditQuerySchema, 'Query')) query: z.infer<typeof auditQuerySchema>) {
     return this.audit.list(query);
   }

@@ -7,11 +7,13 @@ import { OperatorAuthModule } from '@platform/operator-auth';
 import { QueueModule } from '@platform/queue';
 import { TenancyModule } from '@platform/tenancy';
 import { ApiKeysModule } from '@platform/tenant-auth';
+import { UsageModule } from '@platform/usage';
 import { ApiKeysController } from './api-keys.controller.js';
 import { AuditEventsController } from './audit-events.controller.js';
 import { JobsController } from './jobs.controller.js';
 import { OperatorTokensController } from './operator-tokens.controller.js';
 import { TenantsController } from './tenants.controller.js';
+import { UsageController } from './usage.controller.js';
 
 @Module({
   imports: [
@@ -23,7 +25,15 @@ import { TenantsController } from './tenants.controller.js';
     TenancyModule,
     ApiKeysModule,
     HealthEndpointsModule,
+    UsageModule,
   ],
-  controllers: [TenantsController, JobsController, ApiKeysController, OperatorTokensController, AuditEventsController],
+  controllers: [
+    TenantsController,
+    JobsController,
+    ApiKeysController,
+    OperatorTokensController,
+    AuditEventsController,
+    UsageController,
+  ],
 })
 export class ControlPlaneModule {}

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { loadConfigOrExit } from '@platform/config';
-import { createHttpApp, listen } from '@platform/http-api';
+import { BASE_CONTENT_SECURITY_POLICY, addSecurityHeaders, createHttpApp, listen } from '@platform/http-api';
+import { mountConsole } from './console.js';
 import { ControlPlaneModule } from './control-plane.module.js';
 import { mountOpenApi } from './openapi.js';
 import { mountQueueDashboard } from './queue-dashboard.js';
@@ -12,7 +13,13 @@ const app = await createHttpApp(ControlPlaneModule, {
   logLevel: config.app.logLevel,
   timeouts: config.http,
   tracing: config.tracing,
+  shutdownDelayMs: config.app.shutdownDelayMs,
+});
+addSecurityHeaders(app, {
+  contentSecurityPolicy: BASE_CONTENT_SECURITY_POLICY,
+  hstsMaxAgeSeconds: config.security.hstsMaxAgeSeconds,
 });
 mountOpenApi(app);
 await mountQueueDashboard(app);
+await mountConsole(app);
 await listen(app, config.controlPlane.port, 'control-plane');

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ZodPipe, openApiSchemaOf } from '@platform/http-api';
 import { CurrentOperator, type Operator } from '@platform/operator-auth';
 import {
@@ -33,9 +33,6 @@ export class TenantsController {
 
   @Get()
   @ApiOperation({ summary: 'List tenants (cursor pagination, filter by phase)' })
-  @ApiQuery({ name: 'limit', required: false })
-  @ApiQuery({ name: 'cursor', required: false })
-  @ApiQuery({ name: 'phase', required: false })
   list(@Query(new ZodPipe(listTenantsQuerySchema, 'Query')) query: ListTenantsQuery) {
     return this.tenants.list(query);
   }

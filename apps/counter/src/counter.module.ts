@@ -4,6 +4,7 @@ import { CounterModule } from '@platform/counter';
 import { DatabaseModule } from '@platform/database';
 import { HealthEndpointsModule } from '@platform/observability';
 import { TenantAuthModule } from '@platform/tenant-auth';
+import { UsageMeteringModule } from '@platform/usage';
 import { CounterController } from './counter.controller.js';
 
 @Module({
@@ -13,6 +14,7 @@ import { CounterController } from './counter.controller.js';
     TenantAuthModule,
     CounterModule,
     HealthEndpointsModule,
+    UsageMeteringModule,
   ],
   controllers: [CounterController],
 })

@@ -15,6 +15,7 @@ const app = await createHttpApp(CounterAppModule, {
   timeouts: config.http,
   bodyLimitBytes: COUNTER_BODY_LIMIT_BYTES,
   tracing: config.tracing,
+  shutdownDelayMs: config.app.shutdownDelayMs,
   fastPath: nextValueFastPath,
 });
 admitCallsBeforeBodies(app, 'counter');

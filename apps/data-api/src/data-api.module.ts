@@ -4,6 +4,7 @@ import { DataModule } from '@platform/data';
 import { DatabaseModule } from '@platform/database';
 import { HealthEndpointsModule } from '@platform/observability';
 import { TenantAuthModule } from '@platform/tenant-auth';
+import { UsageMeteringModule } from '@platform/usage';
 import { IngestionsController } from './ingestions.controller.js';
 import { MeasurementsController } from './measurements.controller.js';
 import { RecordsController } from './records.controller.js';
@@ -15,6 +16,7 @@ import { RecordsController } from './records.controller.js';
     HealthEndpointsModule,
     TenantAuthModule,
     DataModule,
+    UsageMeteringModule,
   ],
   controllers: [MeasurementsController, RecordsController, IngestionsController],
 })

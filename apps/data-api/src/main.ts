@@ -11,6 +11,7 @@ const app = await createHttpApp(DataApiModule, {
   logLevel: config.app.logLevel,
   timeouts: config.http,
   tracing: config.tracing,
+  shutdownDelayMs: config.app.shutdownDelayMs,
 });
 admitCallsBeforeBodies(app, 'data');
 streamRequestBodies(app, config.dataApi.maxImportBytes);

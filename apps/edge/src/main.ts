@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { loadConfigOrExit } from '@platform/config';
 import { passBodiesThrough, workloadFastPath } from '@platform/edge';
-import { createHttpApp, listen } from '@platform/http-api';
+import { BASE_CONTENT_SECURITY_POLICY, addSecurityHeaders, createHttpApp, listen } from '@platform/http-api';
 import { EdgeAppModule } from './edge-app.module.js';
 
 const config = loadConfigOrExit('edge');
@@ -10,7 +10,12 @@ const app = await createHttpApp(EdgeAppModule, {
   logLevel: config.app.logLevel,
   timeouts: config.http,
   tracing: config.tracing,
+  shutdownDelayMs: config.app.shutdownDelayMs,
   fastPath: workloadFastPath,
 });
 passBodiesThrough(app);
+addSecurityHeaders(app, {
+  contentSecurityPolicy: BASE_CONTENT_SECURITY_POLICY,
+  hstsMaxAgeSeconds: config.security.hstsMaxAgeSeconds,
+});
 await listen(app, config.edge.port, 'edge');

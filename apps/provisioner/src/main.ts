@@ -9,5 +9,6 @@ const app = await createHttpApp(ProvisionerModule, {
   logLevel: config.app.logLevel,
   timeouts: config.http,
   tracing: config.tracing,
+  shutdownDelayMs: config.app.shutdownDelayMs,
 });
 await listen(app, config.provisioner.port, 'provisioner');

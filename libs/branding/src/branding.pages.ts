@@ -4,6 +4,20 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (character) => HTML_ESCAPES[character]!);
 }
 
+/**
+ * Served with every page and asset of a tenant: it loads only its own stylesheet and logo, runs
+ * nothing, cannot be framed by another site, submits no form and cannot move its base URL.
+ */
+export const PAGE_CONTENT_SECURITY_POLICY =
+  "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self'; " +
+  "frame-ancestors 'none'; form-action 'none'; base-uri 'none'";
+
+export const PAGE_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'content-security-policy': PAGE_CONTENT_SECURITY_POLICY,
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+};
+
 export interface PageParts {
   title: string;
   heading: string;

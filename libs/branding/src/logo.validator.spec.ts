@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { DomainError } from '@platform/errors';
 import type { BrandingInput } from './branding.types.js';
-import { logoOffences, MAX_LOGO_BYTES, svgOffences, validateLogo } from './logo.validator.js';
+import { logoOffences, MAX_LISTED_OFFENCES, MAX_LOGO_BYTES, svgOffences, validateLogo } from './logo.validator.js';
 
 type Logo = NonNullable<BrandingInput['logo']>;
 
@@ -345,6 +346,92 @@ describe(validateLogo.name, () => {
         'svg: <use href> external references are not allowed',
         'svg: CDATA sections are not allowed',
       ].sort(),
+    );
+  });
+});
+
+describe('logo check cost', () => {
+  const LOGO_LIMIT_FILLER = MAX_LOGO_BYTES - 200;
+
+  // Time is the attack here: the former regular expressions took minutes on these.
+  it.each([
+    ['a long run of letters in one attribute value', `fill="${'a'.repeat(LOGO_LIMIT_FILLER)}x(1)"`],
+    ['a long run of letters after an opening bracket', `d="(${'a'.repeat(LOGO_LIMIT_FILLER)}x(1)"`],
+    ['many spaces before a bracket', `style="${' '.repeat(LOGO_LIMIT_FILLER)}evil(1)"`],
+    ['many bare brackets', `d="${'a ('.repeat(LOGO_LIMIT_FILLER / 3)}"`],
+  ])('refuses %s of nearly 256 KiB within a second', (_, attribute) => {
+    const svg = svgIn(`<path ${attribute}/>`);
+    expect(Buffer.byteLength(svg)).toBeLessThanOrEqual(MAX_LOGO_BYTES);
+    const started = performance.now();
+    expect(offencesOf(anSvgLogo(svg)).length).toBeGreaterThan(0);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it('accepts a nearly 256 KiB path of letters and numbers within a second', () => {
+    const svg = svgIn(`<path d="M0 0${' L1 1'.repeat(LOGO_LIMIT_FILLER / 5)}"/>`);
+    const started = performance.now();
+    expect(logoOffences(anSvgLogo(svg))).toEqual([]);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it('lists at most MAX_LISTED_OFFENCES offences and says how many more there were', () => {
+    const handlers = Array.from({ length: 50 }, (_, i) => `<rect onclick${i}="x"/>`).join('');
+    const offences = offencesOf(anSvgLogo(svgIn(handlers)));
+    expect(offences).toHaveLength(MAX_LISTED_OFFENCES + 1);
+    expect(offences.at(-1)).toBe('svg: 30 more offences');
+  });
+});
+
+describe('CSS calls found in linear time keep the former rules', () => {
+  it.each([
+    ['fill="url (#ok)"', []],
+    ['fill="url(#ok) rgb(1,2,3)"', []],
+    ['transform="translate(1 2) scale( 2 )"', []],
+    ['fill="(x) url(http://e)"', ['url() may only reference']],
+    ['style="fill:url(#a);mask:image(x)"', ['image() is not allowed']],
+    ['style="x:calc(1px+2px)"', ['calc() is not allowed']],
+    ['fill="url(#a"', []],
+    ['fill="url(javascript"', ['url() may only reference']],
+  ])('%s', (attribute, expected) => {
+    const offences = logoOffences(anSvgLogo(svgIn(`<rect ${attribute}/>`)));
+    expect(offences).toHaveLength(expected.length);
+    expected.forEach((part, i) => expect(offences[i]).toContain(part));
+  });
+});
+
+describe('logo check cost under fuzzing', () => {
+  // Attribute values built from the pieces the CSS-call scan looks at around one long run of
+  // name characters: the input class that made the former regular expression back-track.
+  const piece = fc.constantFrom(
+    'a',
+    'url',
+    'rgb',
+    '(',
+    ')',
+    ' ',
+    '\t',
+    '#',
+    'x',
+    "'",
+    '-',
+    'java',
+    'script:',
+    '@import',
+  );
+  const pieces = fc.array(piece, { maxLength: 6 }).map((parts) => parts.join(''));
+  const value = fc
+    .tuple(pieces, fc.constantFrom('a', 'url', 'x-', 'a (', ' '), fc.integer({ min: 1, max: 60_000 }), pieces)
+    .map(([before, run, times, after]) => before + run.repeat(times).slice(0, 60_000) + after);
+
+  it('answers any attribute value within a bounded time and never throws', () => {
+    fc.assert(
+      fc.property(value, fc.constantFrom('d', 'fill', 'style', 'href'), (attributeValue, attribute) => {
+        const started = performance.now();
+        const offences = svgOffences(svgIn(`<path ${attribute}="${attributeValue}"/>`));
+        expect(Array.isArray(offences)).toBe(true);
+        expect(performance.now() - started).toBeLessThan(500);
+      }),
+      { numRuns: 60 },
     );
   });
 });

@@ -3,6 +3,8 @@ import { DomainError } from '@platform/errors';
 import type { BrandingInput } from './branding.types.js';
 
 export const MAX_LOGO_BYTES = 256 * 1024;
+/** A refusal lists this many offences at most, so its answer stays small whatever the logo holds. */
+export const MAX_LISTED_OFFENCES = 20;
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -127,7 +129,9 @@ export function svgOffences(text: string): string[] {
   const roots = elementsOf(parser.parse(text) as XmlNode[], offences);
   if (roots.length !== 1 || roots[0]!.name !== 'svg') offences.push('svg: the document element must be a single <svg>');
   else walk(roots[0]!, offences);
-  return [...new Set(offences)];
+  const distinct = [...new Set(offences)];
+  if (distinct.length <= MAX_LISTED_OFFENCES) return distinct;
+  return [...distinct.slice(0, MAX_LISTED_OFFENCES), `svg: ${distinct.length - MAX_LISTED_OFFENCES} more offences`];
 }
 
 interface Element {
@@ -189,12 +193,54 @@ function valueOffence(where: string, value: string): string | undefined {
   if (value.includes('\\')) return `${where} CSS escapes are not allowed`;
   if (/(?:java|vb)script:/i.test(value)) return `${where} script URLs are not allowed`;
   if (/@import|expression\s*\(/i.test(value)) return `${where} CSS imports and expressions are not allowed`;
-  for (const call of value.matchAll(/([a-zA-Z-]+)\s*\(([^)]*)\)?/g)) {
-    const fn = call[1]!.toLowerCase();
+  for (const call of cssCallsOf(value)) {
+    const fn = call.name.toLowerCase();
     if (!CSS_FUNCTIONS.has(fn)) return `${where} ${fn}() is not allowed`;
-    if (fn === 'url' && !/^\s*(['"]?)#[\w.-]+\1\s*$/.test(call[2] ?? '')) {
+    if (fn === 'url' && !LOCAL_URL.test(call.argument)) {
       return `${where} url() may only reference an element of the logo itself (url(#id))`;
     }
   }
   return undefined;
+}
+
+const LOCAL_URL = /^\s*(['"]?)#[\w.-]+\1\s*$/;
+
+/**
+ * Every `name(argument)` in a value, in one pass: the regular expression this replaces
+ * (`([a-zA-Z-]+)\s*\(([^)]*)\)?`) re-scanned each run of letters from every position in it, so a long
+ * attribute value took time quadratic in its length. Each `(` looks back only as far as the end
+ * of the previous call, so every character is visited a bounded number of times.
+ */
+function* cssCallsOf(value: string): Generator<{ name: string; argument: string }> {
+  let searchFrom = 0;
+  let callsEnd = 0;
+  while (searchFrom < value.length) {
+    const open = value.indexOf('(', searchFrom);
+    if (open < 0) return;
+    let nameEnd = open;
+    while (nameEnd > callsEnd && isSpace(value.charCodeAt(nameEnd - 1))) nameEnd--;
+    let nameStart = nameEnd;
+    while (nameStart > callsEnd && isNameChar(value.charCodeAt(nameStart - 1))) nameStart--;
+    searchFrom = open + 1;
+    if (nameStart === nameEnd) {
+      // A bare "(" was no call; the next call may not reach back past it.
+      callsEnd = searchFrom;
+      continue;
+    }
+    const close = value.indexOf(')', open + 1);
+    const argumentEnd = close < 0 ? value.length : close;
+    yield { name: value.slice(nameStart, nameEnd), argument: value.slice(open + 1, argumentEnd) };
+    searchFrom = close < 0 ? value.length : close + 1;
+    callsEnd = searchFrom;
+  }
+}
+
+function isNameChar(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 45;
+}
+
+const SPACE = /\s/;
+
+function isSpace(code: number): boolean {
+  return SPACE.test(String.fromCharCode(code));
 }

@@ -20,4 +20,33 @@ describe('parseConfig', () => {
     expect(() => parseConfig('edge', {})).toThrow(/EDGE_SIGNING_SECRET/);
     expect(() => parseConfig('provisioner', {})).not.toThrow();
   });
+
+  it('reads a single-tenant workload without an edge secret, and names every missing tenant variable', () => {
+    const single = {
+      TENANT_MODE: 'single',
+      TENANT_ID: '7c6a1f0e-0000-4000-8000-000000000001',
+      TENANT_SLUG: 'acme',
+      TENANT_TOKEN_SIGNING_KEY: 'k'.repeat(43),
+      REDIS_KEY_PREFIX: 't:7c6a1f0e-0000-4000-8000-000000000001:',
+    };
+    const sut = parseConfig('counter', single);
+    expect(sut.tenancy).toEqual({
+      mode: 'single',
+      single: { tenantId: single.TENANT_ID, tenantSlug: 'acme', tokenSigningKey: 'k'.repeat(43) },
+    });
+    expect(sut.redis.prefix).toBe('t:7c6a1f0e-0000-4000-8000-000000000001:platform');
+    const attempt = () => parseConfig('data-api', { TENANT_MODE: 'single' });
+    expect(attempt).toThrow(/TENANT_ID/);
+    expect(attempt).toThrow(/TENANT_SLUG/);
+    expect(attempt).toThrow(/TENANT_TOKEN_SIGNING_KEY/);
+    expect(() => parseConfig('edge', { ...single, EDGE_SIGNING_SECRET: 'e'.repeat(40) })).toThrow(/not edge/);
+  });
+
+  it('refuses an sslmode it cannot honour, and defaults the shutdown delay to none', () => {
+    expect(() => parseConfig('control-plane', { DATABASE_URL: 'postgresql://db/p?sslmode=prefer' })).toThrow(
+      /sslmode=prefer is not supported/,
+    );
+    expect(parseConfig('control-plane', {}).app.shutdownDelayMs).toBe(0);
+    expect(parseConfig('control-plane', { SHUTDOWN_DELAY_MS: '5000' }).app.shutdownDelayMs).toBe(5000);
+  });
 });

@@ -18,6 +18,27 @@ const envSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// URL')
     .default('redis://127.0.0.1:6379'),
+  // TLS to Cloud SQL and Memorystore: the server CA each must chain to (PEM files, mounted from a Secret).
+  DATABASE_CA_CERT_FILE: z.string().min(1).optional(),
+  REDIS_CA_CERT_FILE: z.string().min(1).optional(),
+  // Prepended to every Redis key and channel of this process (BullMQ, caches, pub/sub): `t:<tenantId>:` on GKE.
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[\w:.-]{0,80}$/, 'must be letters, digits and _ : . - (at most 80)')
+    .default(''),
+  // How long a SIGTERM'd app keeps serving while unready, so load balancers stop sending to it first.
+  SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(120_000).default(0),
+  // `single`: a tenant's own workloads on GKE, serving TENANT_ID only and verifying callers themselves.
+  TENANT_MODE: z.enum(['shared', 'single']).default('shared'),
+  TENANT_ID: z.uuid().optional(),
+  TENANT_SLUG: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{1,38}[a-z0-9]$/, 'must be a tenant slug')
+    .optional(),
+  TENANT_TOKEN_SIGNING_KEY: z
+    .string()
+    .regex(/^[\w-]{43,}$/, 'must be base64url, at least 32 bytes')
+    .optional(),
   QUEUE_PREFIX: z
     .string()
     .regex(/^[a-zA-Z0-9_-]{1,32}$/)
@@ -71,12 +92,16 @@ const envSchema = z.object({
   KUBE_CONTEXT: z.string().min(1).optional(),
   DATABASE_POOL_MAX: positiveInt(10),
   PROVISIONER_CONCURRENCY: positiveInt(4),
+  // Changes enqueued within this window go to Redis in one addBulk (0: within the same event-loop turn).
+  PROVISIONING_ENQUEUE_WINDOW_MS: z.coerce.number().int().min(0).max(1_000).default(2),
   PROVISIONER_MAX_ATTEMPTS: positiveInt(5),
   PROVISIONER_BACKOFF_MS: positiveInt(1_000),
   PROVISIONER_LOCK_MS: positiveInt(30_000),
   RECONCILE_INTERVAL_MS: positiveInt(15_000),
   EDGE_ROUTE_CACHE_MS: positiveInt(30_000),
   BODY_LIMIT_BYTES: positiveInt(512 * 1024),
+  // Only where TLS ends at the platform's own apps; 0 (off) locally, where everything is plain HTTP.
+  HSTS_MAX_AGE_S: z.coerce.number().int().min(0).max(63_072_000).default(0),
   TENANT_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   TENANT_JWT_TTL_SECONDS: z.coerce.number().int().min(30).max(3_600).default(900),
   COUNTER_LEASE_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
@@ -105,23 +130,36 @@ const envSchema = z.object({
   DATA_STATS_CACHE_TTL_S: positiveInt(300),
   DATA_INGESTION_CONCURRENCY: positiveInt(2),
   DATA_INGESTION_SWEEP_MS: positiveInt(30_000),
+  USAGE_FLUSH_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  USAGE_SAMPLE_CHECK_MS: positiveInt(3_600_000),
+  // `tenant` where workloads hold only their tenant's credentials (GKE): usage goes to the tenant's schema.
+  USAGE_STORE: z.enum(['platform', 'tenant']).default('platform'),
+  USAGE_COLLECT_INTERVAL_MS: z.coerce.number().int().min(0).default(0),
 });
 
 type Env = z.infer<typeof envSchema>;
 
-function toConfig(env: Env, signingSecret: string) {
+function toConfig(app: AppName, env: Env, signingSecret: string) {
   return {
-    app: { env: env.NODE_ENV, logLevel: env.LOG_LEVEL },
+    app: { name: app, env: env.NODE_ENV, logLevel: env.LOG_LEVEL, shutdownDelayMs: env.SHUTDOWN_DELAY_MS },
     tracing: { otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: env.OTEL_SERVICE_NAME },
-    database: { url: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX },
-    redis: { url: env.REDIS_URL, prefix: env.QUEUE_PREFIX },
+    database: { url: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX, caCertFile: env.DATABASE_CA_CERT_FILE },
+    // `prefix` names every key and channel: BullMQ's prefix, caches and pub/sub all start with it.
+    redis: {
+      url: env.REDIS_URL,
+      caCertFile: env.REDIS_CA_CERT_FILE,
+      prefix: `${env.REDIS_KEY_PREFIX}${env.QUEUE_PREFIX}`,
+    },
+    tenancy: singleTenantOf(env),
     platform: { domain: env.PLATFORM_DOMAIN, edgePublicPort: env.EDGE_PUBLIC_PORT ?? env.EDGE_PORT },
     assets: { dir: env.ASSET_DIR, baseUrl: env.ASSET_BASE_URL },
+    security: { hstsMaxAgeSeconds: env.HSTS_MAX_AGE_S },
     controlPlane: { port: env.CONTROL_PLANE_PORT, adminToken: env.ADMIN_TOKEN, bodyLimitBytes: env.BODY_LIMIT_BYTES },
     provisioner: {
       port: env.PROVISIONER_PORT,
       target: env.PROVISIONING_TARGET,
       concurrency: env.PROVISIONER_CONCURRENCY,
+      enqueueWindowMs: env.PROVISIONING_ENQUEUE_WINDOW_MS,
       maxAttempts: env.PROVISIONER_MAX_ATTEMPTS,
       backoffMs: env.PROVISIONER_BACKOFF_MS,
       lockMs: env.PROVISIONER_LOCK_MS,
@@ -173,10 +211,57 @@ function toConfig(env: Env, signingSecret: string) {
       ingestionConcurrency: env.DATA_INGESTION_CONCURRENCY,
       ingestionSweepMs: env.DATA_INGESTION_SWEEP_MS,
     },
+    usage: {
+      flushIntervalMs: env.USAGE_FLUSH_INTERVAL_MS,
+      sampleCheckMs: env.USAGE_SAMPLE_CHECK_MS,
+      store: env.USAGE_STORE,
+      collectIntervalMs: env.USAGE_COLLECT_INTERVAL_MS,
+    },
   };
 }
 
 export type PlatformConfig = ReturnType<typeof toConfig>;
+
+/** A single-tenant workload's own tenant and JWT key; undefined for shared workloads. */
+export interface SingleTenant {
+  tenantId: string;
+  tenantSlug: string;
+  /** HS256 key of this tenant's JWTs, base64url (TENANT_TOKEN_SIGNING_KEY). */
+  tokenSigningKey: string;
+}
+
+function singleTenantOf(env: Env): { mode: 'shared' | 'single'; single?: SingleTenant } {
+  if (env.TENANT_MODE === 'shared') return { mode: 'shared' };
+  return {
+    mode: 'single',
+    single: {
+      tenantId: env.TENANT_ID ?? '',
+      tenantSlug: env.TENANT_SLUG ?? '',
+      tokenSigningKey: env.TENANT_TOKEN_SIGNING_KEY ?? '',
+    },
+  };
+}
+
+const DATABASE_SSL_MODES = ['disable', 'require', 'verify-ca', 'verify-full'];
+
+function modeProblems(app: AppName, env: Env): string[] {
+  const sslMode = new URL(env.DATABASE_URL).searchParams.get('sslmode');
+  const problems = [
+    sslMode !== null &&
+      !DATABASE_SSL_MODES.includes(sslMode) &&
+      `DATABASE_URL: sslmode=${sslMode} is not supported (use ${DATABASE_SSL_MODES.join(', ')})`,
+  ];
+  if (env.TENANT_MODE === 'single') {
+    if (app !== 'counter' && app !== 'data-api')
+      problems.push(`TENANT_MODE: single is for the counter and the data API, not ${app}`);
+    problems.push(
+      !env.TENANT_ID && 'TENANT_ID: required with TENANT_MODE=single',
+      !env.TENANT_SLUG && 'TENANT_SLUG: required with TENANT_MODE=single',
+      !env.TENANT_TOKEN_SIGNING_KEY && 'TENANT_TOKEN_SIGNING_KEY: required with TENANT_MODE=single',
+    );
+  }
+  return problems.filter((problem): problem is string => Boolean(problem));
+}
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -191,11 +276,14 @@ export function parseConfig(app: AppName, source: NodeJS.ProcessEnv = process.en
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
+  const problems = modeProblems(app, parsed.data);
+  if (problems.length) throw new ConfigError(problems);
   const secret = parsed.data.EDGE_SIGNING_SECRET;
-  if (!secret && APPS_BEHIND_EDGE.includes(app)) {
+  // A single-tenant workload has no edge in front of it, and no platform-wide secret in its namespace.
+  if (!secret && APPS_BEHIND_EDGE.includes(app) && parsed.data.TENANT_MODE === 'shared') {
     throw new ConfigError([`EDGE_SIGNING_SECRET: required by ${app} (the edge signs the tenant it resolved with it)`]);
   }
-  return deepFreeze(toConfig(parsed.data, secret ?? ''));
+  return deepFreeze(toConfig(app, parsed.data, secret ?? ''));
 }
 
 function deepFreeze<T extends object>(value: T): Readonly<T> {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { TenantRef } from '@platform/database';
 import { DomainError } from '@platform/errors';
+import { meterCounterValues } from '@platform/usage';
 import { CounterLeases } from './counter-leases.js';
 import { counterValuesIssued } from './counter.metrics.js';
 import type {
@@ -21,13 +22,13 @@ export class CountersService {
   ) {}
 
   async next(tenant: TenantRef, name: string, query: CountQuery): Promise<CounterValue | CounterBlock> {
-    return issued(name, await this.leases.take(tenant, name, query.count ?? 1), query.count);
+    return issued(tenant, name, await this.leases.take(tenant, name, query.count ?? 1), query.count);
   }
 
   /** `next` answered from the values this replica holds in memory; undefined when it must ask Postgres. */
   nextHeld(tenant: TenantRef, name: string, query: CountQuery): CounterValue | CounterBlock | undefined {
     const first = this.leases.takeHeld(tenant, name, query.count ?? 1);
-    return first === undefined ? undefined : issued(name, first, query.count);
+    return first === undefined ? undefined : issued(tenant, name, first, query.count);
   }
 
   async create(tenant: TenantRef, name: string, input: CreateCounterInput): Promise<CounterView> {
@@ -53,7 +54,13 @@ export class CountersService {
 }
 
 /** `?count` absent answers one value; present, the block [first, last]. */
-function issued(name: string, first: number, count: number | undefined): CounterValue | CounterBlock {
+function issued(
+  tenant: TenantRef,
+  name: string,
+  first: number,
+  count: number | undefined,
+): CounterValue | CounterBlock {
   counterValuesIssued.inc(count ?? 1);
+  meterCounterValues(tenant, count ?? 1);
   return count === undefined ? { name, value: first } : { name, first, last: first + count - 1 };
 }

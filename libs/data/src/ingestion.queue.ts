@@ -17,7 +17,7 @@ export class IngestionQueue implements OnModuleDestroy {
   private readonly queue: Queue<IngestionJobPayload>;
 
   constructor(@Inject(PLATFORM_CONFIG) config: PlatformConfig) {
-    this.redis = createRedis(config.redis.url, 'producer');
+    this.redis = createRedis(config.redis, 'producer');
     this.queue = new Queue(INGESTION_QUEUE, { connection: this.redis, prefix: config.redis.prefix });
     this.queue.on('error', (error) => this.logger.warn(`Queue connection: ${error.message}`));
   }

@@ -18,7 +18,7 @@ export class IngestionWorker implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    this.redis = createRedis(this.config.redis.url, 'worker');
+    this.redis = createRedis(this.config.redis, 'worker');
     this.worker = new Worker(INGESTION_QUEUE, (job) => this.process(job), {
       connection: this.redis,
       prefix: this.config.redis.prefix,

@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
 import type { TenantRef } from '@platform/database';
 import { DomainError, isDomainError } from '@platform/errors';
+import { meterRowsStored } from '@platform/usage';
 import { DataTablesRepository } from './data-tables.repository.js';
 import { dataRowsStored } from './data.metrics.js';
 import { IngestionQueue } from './ingestion.queue.js';
@@ -87,6 +88,7 @@ export class IngestionsService {
     });
     if (!stored) return;
     dataRowsStored.inc({ kind: 'measurements', path: 'async' }, stored.accepted);
+    meterRowsStored(tenant, 'measurements', stored.accepted);
     await this.measurements.afterCommit(tenant, stored);
   }
 

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
 import type { TenantClient, TenantRef } from '@platform/database';
 import { DomainError, isDomainError } from '@platform/errors';
+import { meterRowsStored } from '@platform/usage';
 import { DataTablesRepository } from './data-tables.repository.js';
 import { dataBatchesRefused, dataRowsStored, statsCacheLookups } from './data.metrics.js';
 import { HourRollups } from './measurement-hours.js';
@@ -51,6 +52,7 @@ export class MeasurementsService {
       throw error;
     });
     dataRowsStored.inc({ kind: 'measurements', path: 'sync' }, answer.accepted);
+    meterRowsStored(tenant, 'measurements', answer.accepted);
     return answer;
   }
 

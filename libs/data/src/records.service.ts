@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
 import type { TenantClient, TenantRef } from '@platform/database';
 import { DomainError, isDomainError } from '@platform/errors';
+import { meterRowsStored } from '@platform/usage';
 import { DataTablesRepository } from './data-tables.repository.js';
 import { dataBatchesRefused, dataRowsStored } from './data.metrics.js';
 import { importRecords } from './record-import.js';
@@ -82,6 +83,7 @@ export class RecordsService {
         throw error;
       });
     dataRowsStored.inc({ kind: 'records', path }, stored);
+    meterRowsStored(tenant, 'records', stored);
     return stored;
   }
 

@@ -36,7 +36,7 @@ export class StatsCache implements OnModuleDestroy {
   private readonly ttlSeconds: number;
 
   constructor(@Inject(PLATFORM_CONFIG) config: PlatformConfig) {
-    this.redis = createRedis(config.redis.url, 'producer');
+    this.redis = createRedis(config.redis, 'producer');
     this.redis.on('error', (error: Error) => this.logger.warn(`Redis: ${error.message}`));
     this.prefix = `${config.redis.prefix}:data:stats`;
     this.ttlSeconds = config.dataApi.statsCacheTtlSeconds;

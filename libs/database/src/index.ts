@@ -7,3 +7,4 @@ export type * from './generated/client.js';
 export * from './generated/enums.js';
 export * from './tenant-database-names.js';
 export * from './tenant-sql.service.js';
+export * from './pg-connection.js';

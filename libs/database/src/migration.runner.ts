@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
+import { pgConnectionOptions } from './pg-connection.js';
 import { databaseNameOf } from './sql-identifier.js';
 
 export interface AppliedMigration {
@@ -26,9 +27,13 @@ CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
 const MIGRATION_LOCK_KEY = 72_707_369;
 
 /** Creates the database when missing, then applies every migration folder not yet recorded, in name order. */
-export async function applyMigrations(databaseUrl: string, migrationsDir: string): Promise<AppliedMigration[]> {
-  await createDatabaseIfMissing(databaseUrl);
-  const client = new pg.Client({ connectionString: databaseUrl });
+export async function applyMigrations(
+  databaseUrl: string,
+  migrationsDir: string,
+  caCertFile?: string,
+): Promise<AppliedMigration[]> {
+  await createDatabaseIfMissing(databaseUrl, caCertFile);
+  const client = new pg.Client(pgConnectionOptions({ url: databaseUrl, caCertFile }));
   await client.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
@@ -82,11 +87,11 @@ async function migrationNames(migrationsDir: string): Promise<string[]> {
     .sort();
 }
 
-async function createDatabaseIfMissing(databaseUrl: string): Promise<void> {
+async function createDatabaseIfMissing(databaseUrl: string, caCertFile?: string): Promise<void> {
   const database = databaseNameOf(databaseUrl);
   const adminUrl = new URL(databaseUrl);
   adminUrl.pathname = '/postgres';
-  const admin = new pg.Client({ connectionString: adminUrl.toString() });
+  const admin = new pg.Client(pgConnectionOptions({ url: adminUrl.toString(), caCertFile }));
   await admin.connect();
   try {
     const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);

@@ -2,11 +2,12 @@ import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
 import { PrismaClient } from './generated/client.js';
+import { pgConnectionOptions } from './pg-connection.js';
 
 @Injectable()
 export class PrismaService extends PrismaClient implements OnModuleDestroy {
   constructor(@Inject(PLATFORM_CONFIG) config: PlatformConfig) {
-    super({ adapter: new PrismaPg({ connectionString: config.database.url, max: config.database.poolMax }) });
+    super({ adapter: new PrismaPg({ ...pgConnectionOptions(config.database), max: config.database.poolMax }) });
   }
 
   async onModuleDestroy(): Promise<void> {

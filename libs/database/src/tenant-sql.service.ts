@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import pg from 'pg';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
+import { pgConnectionOptions } from './pg-connection.js';
 import { quoteIdent, databaseNameOf } from './sql-identifier.js';
 import { tenantDatabaseNames } from './tenant-database-names.js';
 
@@ -23,7 +24,7 @@ export class TenantSqlService implements OnModuleDestroy {
   private readonly databaseName: string;
 
   constructor(@Inject(PLATFORM_CONFIG) config: PlatformConfig) {
-    this.pool = new pg.Pool({ connectionString: config.database.url, max: config.database.poolMax });
+    this.pool = new pg.Pool({ ...pgConnectionOptions(config.database), max: config.database.poolMax });
     // An idle connection that Postgres drops (restart, failover) is reported here; unheard, it would
     // crash the process. The pool replaces it; requests in flight get their own error (a 503).
     this.pool.on('error', (error) => this.logger.warn(`Idle Postgres connection lost: ${error.message}`));

@@ -1,6 +1,7 @@
 import { pipeline } from 'node:stream';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type FastPath, hasRequestBody, requestIdOf } from '@platform/http-api';
+import { meterWorkloadRequest } from '@platform/usage';
 import { jsonAnswer } from './edge-answer.js';
 import { type Workload, WorkloadProxy } from './workload.proxy.js';
 
@@ -34,6 +35,7 @@ export function workloadFastPath(app: NestFastifyApplication): FastPath {
     });
     relayed
       .then((answer) => {
+        meterWorkloadRequest({ tenantId: held.route.tenantId, tenantSlug: held.route.slug }, workload, answer.status);
         answer.headers['x-request-id'] = id;
         if (answer.body !== undefined) answer.headers['content-length'] = String(Buffer.byteLength(answer.body));
         response.writeHead(answer.status, answer.headers);

@@ -9,6 +9,7 @@ import { hasRequestBody } from '@platform/http-api';
 import { traceCarrier } from '@platform/observability';
 import { type Resolution, RouteResolver } from '@platform/routing';
 import { type Admission, EdgeContextSigner, TenantCallGate, type Workload } from '@platform/tenant-auth';
+import { meterWorkloadRequest } from '@platform/usage';
 import { type EdgeAnswer, jsonAnswer } from './edge-answer.js';
 
 export type { Workload } from '@platform/tenant-auth';
@@ -99,6 +100,7 @@ export class WorkloadProxy implements OnModuleDestroy {
       // No length and no chunked encoding means no body: forward none rather than an empty chunked stream.
       body: hasRequestBody(request.raw) ? request.raw : null,
     });
+    meterWorkloadRequest({ tenantId: route.route.tenantId, tenantSlug: route.route.slug }, workload, answer.status);
     void reply
       .status(answer.status)
       .headers(answer.headers)

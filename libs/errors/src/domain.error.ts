@@ -18,6 +18,8 @@ export type ErrorCode =
   | 'SlugTaken'
   | 'DomainTaken'
   | 'IdempotencyKeyReused'
+  | 'AlreadyIssued'
+  | 'OperatorTokenNotFound'
   | 'TenantDeleted'
   | 'InvalidTransition'
   | 'CounterExists'

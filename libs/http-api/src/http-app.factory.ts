@@ -16,6 +16,7 @@ import {
   stopTracing,
 } from '@platform/observability';
 import type { FastPath } from './fast-path.js';
+import { drainOnSignals } from './graceful-shutdown.js';
 import { HttpExceptionFilter } from './http-exception.filter.js';
 
 /** Every app states its HTTP server's timeouts (configuration `http`), so none runs on Node's defaults. */
@@ -42,6 +43,8 @@ export interface HttpAppOptions {
    * or debug logging is on, so every request then gets its span and log line from the full route.
    */
   fastPath?: (app: NestFastifyApplication) => FastPath;
+  /** SHUTDOWN_DELAY_MS: how long a SIGTERM'd app keeps serving while unready before it drains. */
+  shutdownDelayMs?: number;
 }
 
 /** Every app is Nest on Fastify with the same error shape, request ids and graceful shutdown. */
@@ -56,7 +59,9 @@ export async function createHttpApp(module: Type<unknown>, options: HttpAppOptio
     requestTimeout: timeouts.requestTimeoutMs,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
-    return503OnClosing: true,
+    // The drain stops accepting before Nest closes anything, so a request that still arrives on an
+    // open connection is served (with `Connection: close`), never refused with a 503.
+    return503OnClosing: false,
     serverFactory: (fastify: FastifyServerFactoryHandler) => {
       const server = createServer(
         {
@@ -68,7 +73,7 @@ export async function createHttpApp(module: Type<unknown>, options: HttpAppOptio
         },
         (request, response) => {
           const startedAt = performance.now();
-          const route = fastPath && !adapter.closing ? fastPath(request, response) : false;
+          const route = fastPath && !adapter.stopping ? fastPath(request, response) : false;
           if (route === false) return void fastify(request, response);
           const record = () =>
             recordHttpAnswer(logger, {
@@ -91,6 +96,7 @@ export async function createHttpApp(module: Type<unknown>, options: HttpAppOptio
   });
   adapter.getInstance().addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    if (adapter.stopping) reply.header('connection', 'close');
   });
   const name = options.name ?? module.name;
   const tracing = startTracing(name, options.tracing ?? {});
@@ -99,18 +105,18 @@ export async function createHttpApp(module: Type<unknown>, options: HttpAppOptio
   instrumentHttp(adapter.getInstance(), logger, tracing);
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { logger: new PinoNestLogger(logger) });
   app.useGlobalFilters(new HttpExceptionFilter());
-  app.enableShutdownHooks();
+  drainOnSignals(app, adapter, options.shutdownDelayMs ?? 0, logger);
   if (options.fastPath && !tracing && !logger.isLevelEnabled('debug')) fastPath = options.fastPath(app);
   process.once('beforeExit', () => void stopTracing());
   return app;
 }
 
-/** Once the app starts closing, fast paths stand aside: Fastify answers 503 while it shuts down. */
+/** Once the server stops accepting, fast paths stand aside, so every answer then says `Connection: close`. */
 class ClosingAwareAdapter extends FastifyAdapter {
-  closing = false;
+  stopping = false;
 
   override beforeClose(): void {
-    this.closing = true;
+    this.stopping = true;
     super.beforeClose();
   }
 }

@@ -14,6 +14,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'TenantNotFound':
     case 'JobNotFound':
     case 'ApiKeyNotFound':
+    case 'OperatorTokenNotFound':
     case 'CounterNotFound':
     case 'RecordNotFound':
     case 'IngestionNotFound':
@@ -25,6 +26,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'SlugTaken':
     case 'DomainTaken':
     case 'IdempotencyKeyReused':
+    case 'AlreadyIssued':
     case 'TenantDeleted':
     case 'InvalidTransition':
     case 'CounterExists':

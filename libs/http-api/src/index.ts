@@ -4,3 +4,4 @@ export * from './http-error.mapping.js';
 export * from './http-exception.filter.js';
 export * from './openapi.js';
 export * from './zod-body.pipe.js';
+export * from './security-headers.js';

@@ -6,3 +6,4 @@ export * from './metrics.controller.js';
 export * from './observability.module.js';
 export * from './tracing.js';
 export * from './log-context.js';
+export * from './drain.js';

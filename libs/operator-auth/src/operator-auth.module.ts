@@ -1,11 +1,17 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { IssueIdempotencyRepository } from './issue-once.js';
 import { OperatorAuthGuard } from './operator-auth.guard.js';
 import { OperatorTokensRepository } from './operator-tokens.repository.js';
 import { OperatorTokensService } from './operator-tokens.service.js';
 
 @Module({
-  providers: [OperatorTokensRepository, OperatorTokensService, { provide: APP_GUARD, useClass: OperatorAuthGuard }],
+  providers: [
+    IssueIdempotencyRepository,
+    OperatorTokensRepository,
+    OperatorTokensService,
+    { provide: APP_GUARD, useClass: OperatorAuthGuard },
+  ],
   exports: [OperatorTokensService],
 })
 export class OperatorAuthModule {}

@@ -54,14 +54,20 @@ export class LocalTarget implements ProvisioningTarget {
     await traced('assets.write', async () => {
       for (const asset of plan.bundle.assets) await this.assets.put(spec.tenantId, asset);
     });
-    const changed = await traced('postgres: schema, role and routes', () =>
+    const { changed, notOwned } = await traced('postgres: schema, role and routes', () =>
       this.prisma.$transaction(async (tx) => {
         await this.database.ensure(tx, plan.database);
-        return this.routes.replaceForTenant(tx, spec.tenantId, plan.routes);
+        return this.routes.replaceForTenant(
+          tx,
+          spec.tenantId,
+          plan.routes,
+          `${spec.slug}.${this.config.platform.domain}`,
+        );
       }),
     );
     await traced('routes.publish', () => this.routeEvents.publish(changed));
-    const hostnames = plan.routes.map((route) => route.hostname).join(', ');
+    const routed = plan.routes.map((route) => route.hostname).filter((hostname) => !notOwned.includes(hostname));
+    const hostnames = routed.join(', ') + (notOwned.length ? `; not owned any more: ${notOwned.join(', ')}` : '');
     return {
       conditions: [
         {

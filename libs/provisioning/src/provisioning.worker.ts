@@ -34,7 +34,7 @@ export class ProvisioningWorker implements OnApplicationBootstrap, OnModuleDestr
   onApplicationBootstrap(): void {
     const { concurrency, lockMs } = this.config.provisioner;
     this.worker = new Worker(PROVISIONING_QUEUE, (job, token) => this.traced(job, token), {
-      connection: createRedis(this.config.redis.url, 'worker'),
+      connection: createRedis(this.config.redis, 'worker'),
       prefix: this.config.redis.prefix,
       concurrency,
       lockDuration: lockMs,

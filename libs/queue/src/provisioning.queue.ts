@@ -16,14 +16,22 @@ export interface EnqueueResult {
   queued: boolean;
 }
 
+interface PendingJob {
+  name: ProvisioningJobName;
+  payload: ProvisioningJobPayload;
+  jobId: string;
+  settle: (result: EnqueueResult) => void;
+}
+
 @Injectable()
 export class ProvisioningQueue implements OnModuleDestroy {
   private readonly logger = new Logger(ProvisioningQueue.name);
   private readonly redis: Redis;
   readonly queue: Queue<ProvisioningJobPayload, void, ProvisioningJobName>;
+  private pending: PendingJob[] = [];
 
   constructor(@Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig) {
-    this.redis = createRedis(config.redis.url, 'producer');
+    this.redis = createRedis(config.redis, 'producer');
     this.queue = new Queue(PROVISIONING_QUEUE, {
       connection: this.redis,
       prefix: config.redis.prefix,
@@ -35,27 +43,48 @@ export class ProvisioningQueue implements OnModuleDestroy {
    * Adds the job for (tenant, generation). Adding an id that already exists is a no-op in BullMQ,
    * which is what makes re-enqueueing from the reconciler safe. A Redis outage is reported, not
    * thrown: the desired state is already committed and the reconciler will enqueue it.
+   *
+   * Calls within the coalescing window (PROVISIONING_ENQUEUE_WINDOW_MS) go to Redis together in one
+   * addBulk, so a burst of changes costs one round trip per window instead of one per change.
    */
-  async enqueue(name: ProvisioningJobName, tenantId: string, generation: number): Promise<EnqueueResult> {
+  enqueue(name: ProvisioningJobName, tenantId: string, generation: number): Promise<EnqueueResult> {
     const jobId = provisioningJobId(tenantId, generation);
+    const payload = { version: 1 as const, tenantId, generation, trace: traceCarrier() };
+    return new Promise((settle) => {
+      this.pending.push({ name, payload, jobId, settle });
+      if (this.pending.length > 1) return;
+      const windowMs = this.config.provisioner.enqueueWindowMs;
+      if (windowMs === 0) setImmediate(() => void this.flush());
+      else setTimeout(() => void this.flush(), windowMs);
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.pending;
+    if (batch.length === 0) return;
+    this.pending = [];
     const { maxAttempts, backoffMs } = this.config.provisioner;
+    let queued = true;
     try {
-      await this.queue.add(
-        name,
-        { version: 1, tenantId, generation, trace: traceCarrier() },
-        {
-          jobId,
-          attempts: maxAttempts,
-          backoff: { type: 'exponential', delay: backoffMs },
-          removeOnComplete: { count: 5_000 },
-          removeOnFail: { count: 5_000 },
-        },
+      await this.queue.addBulk(
+        batch.map(({ name, payload, jobId }) => ({
+          name,
+          data: payload,
+          opts: {
+            jobId,
+            attempts: maxAttempts,
+            backoff: { type: 'exponential', delay: backoffMs },
+            removeOnComplete: { count: 5_000 },
+            removeOnFail: { count: 5_000 },
+          },
+        })),
       );
-      return { jobId, queued: true };
     } catch (error) {
-      this.logger.warn(`Could not enqueue ${jobId} (the reconciler will retry): ${(error as Error).message}`);
-      return { jobId, queued: false };
+      queued = false;
+      const ids = batch.map((job) => job.jobId).join(', ');
+      this.logger.warn(`Could not enqueue ${ids} (the reconciler will retry): ${(error as Error).message}`);
     }
+    for (const job of batch) job.settle({ jobId: job.jobId, queued });
   }
 
   jobCounts(): Promise<Record<string, number>> {
@@ -73,6 +102,7 @@ export class ProvisioningQueue implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    await this.flush();
     await this.queue.close();
     this.redis.disconnect();
   }

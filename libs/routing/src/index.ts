@@ -2,3 +2,4 @@ export * from './route-events.js';
 export * from './route-resolver.js';
 export * from './routes.repository.js';
 export * from './routing.module.js';
+export * from './route-cache.js';

@@ -14,7 +14,7 @@ export class RouteEventsPublisher implements OnModuleDestroy {
   private readonly redis: Redis;
 
   constructor(@Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig) {
-    this.redis = createRedis(config.redis.url, 'producer');
+    this.redis = createRedis(config.redis, 'producer');
     this.redis.on('error', () => undefined);
   }
 
@@ -32,7 +32,7 @@ export class RouteEventsPublisher implements OnModuleDestroy {
 }
 
 export function subscribeToRouteEvents(config: PlatformConfig, onChange: (hostnames: string[]) => void): Redis {
-  const redis = createRedis(config.redis.url, 'subscriber');
+  const redis = createRedis(config.redis, 'subscriber');
   redis.on('error', () => undefined);
   void redis.subscribe(channelOf(config)).catch(() => undefined);
   redis.on('message', (_channel: string, message: string) => {

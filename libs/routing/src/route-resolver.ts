@@ -1,10 +1,10 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { FreshCache } from '@platform/cache';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
 import type { Route } from '@platform/database';
 import { addToLogContext } from '@platform/observability';
 import { TenantsRepository } from '@platform/tenancy';
+import { RouteCache } from './route-cache.js';
 import { RoutesRepository } from './routes.repository.js';
 import { subscribeToRouteEvents } from './route-events.js';
 
@@ -14,12 +14,15 @@ export type Resolution =
   | { kind: 'platform' }
   | { kind: 'unknown'; hostname: string };
 
-const MAX_ENTRIES = 50_000;
+/** Hostnames that lead somewhere (routes, the apex, tenants being set up) kept per edge. */
+export const MAX_LIVE_ROUTES = 50_000;
+/** Hostnames that lead nowhere kept per edge, apart from the live ones: random Host headers land here. */
+export const MAX_UNKNOWN_HOSTS = 10_000;
 
 /** Host header → tenant, from the routing table, cached per edge and dropped when routes change. */
 @Injectable()
 export class RouteResolver implements OnModuleDestroy {
-  private readonly cache: FreshCache<Resolution>;
+  private readonly cache: RouteCache<Resolution>;
   private readonly subscriber: Redis;
 
   constructor(
@@ -27,7 +30,12 @@ export class RouteResolver implements OnModuleDestroy {
     private readonly tenants: TenantsRepository,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
   ) {
-    this.cache = new FreshCache({ ttlMs: config.edge.routeCacheMs, maxEntries: MAX_ENTRIES });
+    this.cache = new RouteCache({
+      ttlMs: config.edge.routeCacheMs,
+      maxLive: MAX_LIVE_ROUTES,
+      maxUnknown: MAX_UNKNOWN_HOSTS,
+      isUnknown: (resolution) => resolution.kind === 'unknown',
+    });
     this.subscriber = subscribeToRouteEvents(config, (hostnames) => {
       for (const hostname of hostnames) this.cache.delete(hostname);
     });
@@ -35,7 +43,7 @@ export class RouteResolver implements OnModuleDestroy {
 
   async resolve(hostHeader: string | undefined): Promise<Resolution> {
     const hostname = normaliseHost(hostHeader);
-    const resolution = (await this.cache.get(hostname, () => this.lookup(hostname)))!;
+    const resolution = await this.cache.get(hostname, () => this.lookup(hostname));
     if (resolution.kind === 'routed') addToLogContext({ tenantId: resolution.route.tenantId });
     return resolution;
   }

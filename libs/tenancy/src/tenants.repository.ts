@@ -1,16 +1,33 @@
 import { Injectable } from '@nestjs/common';
-import { type DesiredState, Prisma, PrismaService, type Tenant, type TenantPhase, type Tier } from '@platform/database';
+import {
+  type DesiredState,
+  type JobKind,
+  Prisma,
+  PrismaService,
+  type Tenant,
+  type TenantPhase,
+  type Tier,
+} from '@platform/database';
 import type { TenantCondition } from './tenant-conditions.js';
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export interface NewTenant {
-  slug: string;
-  displayName: string;
-  tier: Tier;
-  branding: Prisma.InputJsonValue;
-  domains: string[];
-  limits?: Prisma.InputJsonValue;
+/**
+ * Everything an onboarding writes: the tenant as it must be stored (every column given, so the row
+ * equals this object and its view can be answered without reading it back), its first job row,
+ * its audit entry and, with an Idempotency-Key, the answer to replay.
+ */
+export interface Onboarding {
+  tenant: Tenant;
+  job: { id: string; requestedBy: string };
+  audit: { actorId: string; actorName: string; requestId: string; action: string; details: Prisma.InputJsonValue };
+  idempotency?: { actorId: string; key: string; requestHash: string; status: number; body: Prisma.InputJsonValue };
+}
+
+/** The rows a change writes beside the tenant: its job (for the new generation) and its audit entry. */
+export interface ChangeRecords {
+  job: { id: string; kind: JobKind; requestedBy: string };
+  audit: Onboarding['audit'];
 }
 
 export interface TenantChange {
@@ -18,7 +35,8 @@ export interface TenantChange {
   tier?: Tier;
   branding?: Prisma.InputJsonValue;
   domains?: string[];
-  limits?: Prisma.InputJsonValue | typeof Prisma.DbNull;
+  /** null: back to the tier's limits. */
+  limits?: Prisma.InputJsonValue | null;
   desiredState?: DesiredState;
   phase: TenantPhase;
 }
@@ -48,19 +66,95 @@ export class TenantsRepository {
     return this.prisma.tenantDomain.findMany({ where: { hostname: { in: domains } } });
   }
 
-  async create(tx: Prisma.TransactionClient, tenant: NewTenant): Promise<Tenant> {
-    const created = await tx.tenant.create({ data: { ...tenant, phase: 'Pending' } });
-    await tx.tenantDomain.createMany({ data: tenant.domains.map((hostname) => ({ hostname, tenantId: created.id })) });
-    return created;
+  /**
+   * One statement, so one round trip and no interactive transaction: under a burst of onboardings
+   * a transaction per request held a pooled connection across five round trips and queued the rest
+   * (measured with bench:fleet). A statement is atomic, so the writes commit together or not at all;
+   * a taken slug, domain or Idempotency-Key fails it with a unique violation.
+   */
+  async onboard({ tenant, job, audit, idempotency }: Onboarding): Promise<void> {
+    const branding = JSON.stringify(tenant.branding);
+    const conditions = JSON.stringify(tenant.conditions);
+    const limits = tenant.limits === null ? null : JSON.stringify(tenant.limits);
+    await this.prisma.$executeRaw`
+      WITH tenant AS (
+        INSERT INTO "Tenant" (id, slug, "displayName", tier, branding, domains, limits, "desiredState", generation,
+                              "observedGeneration", phase, conditions, "createdAt", "updatedAt")
+        VALUES (${tenant.id}::uuid, ${tenant.slug}, ${tenant.displayName}, ${tenant.tier}::"Tier", ${branding}::jsonb,
+                ${tenant.domains}::text[], ${limits}::jsonb, ${tenant.desiredState}::"DesiredState", ${tenant.generation},
+                ${tenant.observedGeneration}, ${tenant.phase}::"TenantPhase", ${conditions}::jsonb,
+                ${tenant.createdAt}::timestamptz, ${tenant.updatedAt}::timestamptz)
+        RETURNING id
+      ), claimed AS (
+        INSERT INTO "TenantDomain" (hostname, "tenantId")
+        SELECT hostname, tenant.id FROM tenant, unnest(${tenant.domains}::text[]) AS hostname
+      ), job AS (
+        INSERT INTO "ProvisioningJob" (id, "tenantId", generation, kind, "requestedBy")
+        SELECT ${job.id}, tenant.id, ${tenant.generation}, 'provision', ${job.requestedBy} FROM tenant
+      ), audit AS (
+        INSERT INTO "AuditEvent" ("actorId", "actorName", "requestId", action, "targetType", "targetId", details)
+        SELECT ${audit.actorId}, ${audit.actorName}, ${audit.requestId}, ${audit.action}, 'tenant', tenant.id::text,
+               ${JSON.stringify(audit.details)}::jsonb
+        FROM tenant
+      ), replay AS (
+        INSERT INTO "IdempotencyRecord" ("actorId", key, "requestHash", status, body)
+        SELECT ${idempotency?.actorId ?? null}, ${idempotency?.key ?? null}, ${idempotency?.requestHash ?? null},
+               ${idempotency?.status ?? null}::int, ${JSON.stringify(idempotency?.body ?? null)}::jsonb
+        FROM tenant WHERE ${idempotency?.key ?? null}::text IS NOT NULL
+      )
+      SELECT 1 FROM tenant`;
   }
 
-  /** Applies a change and bumps the generation atomically, so concurrent changes get distinct generations. */
-  async change(tx: Prisma.TransactionClient, tenantId: string, change: TenantChange): Promise<Tenant> {
-    if (change.domains) {
-      await tx.tenantDomain.deleteMany({ where: { tenantId } });
-      await tx.tenantDomain.createMany({ data: change.domains.map((hostname) => ({ hostname, tenantId })) });
+  /**
+   * Applies a change to the generation the caller read, bumps it, and writes the job row and audit
+   * entry, in one statement (see `onboard`). Null when the tenant moved to another generation since
+   * it was read: the caller re-reads and decides again, so concurrent changes get distinct generations.
+   */
+  async change(tenant: Tenant, change: TenantChange, records: ChangeRecords): Promise<Tenant | null> {
+    const next = tenant.generation + 1;
+    const set = [
+      Prisma.sql`generation = ${next}`,
+      Prisma.sql`phase = ${change.phase}::"TenantPhase"`,
+      Prisma.sql`"updatedAt" = ${new Date()}::timestamptz`,
+    ];
+    if (change.displayName !== undefined) set.push(Prisma.sql`"displayName" = ${change.displayName}`);
+    if (change.tier !== undefined) set.push(Prisma.sql`tier = ${change.tier}::"Tier"`);
+    if (change.branding !== undefined) set.push(Prisma.sql`branding = ${JSON.stringify(change.branding)}::jsonb`);
+    if (change.domains !== undefined) set.push(Prisma.sql`domains = ${change.domains}::text[]`);
+    if (change.limits !== undefined) {
+      set.push(Prisma.sql`limits = ${change.limits === null ? null : JSON.stringify(change.limits)}::jsonb`);
     }
-    return tx.tenant.update({ where: { id: tenantId }, data: { ...change, generation: { increment: 1 } } });
+    if (change.desiredState !== undefined) {
+      set.push(Prisma.sql`"desiredState" = ${change.desiredState}::"DesiredState"`);
+    }
+    // Released and claimed hostnames are disjoint sets, so the two sub-statements never touch the same row.
+    const domains = change.domains
+      ? Prisma.sql`, released AS (
+          DELETE FROM "TenantDomain" d USING changed
+          WHERE d."tenantId" = changed.id AND d.hostname <> ALL(${change.domains}::text[])
+        ), claimed AS (
+          INSERT INTO "TenantDomain" (hostname, "tenantId")
+          SELECT hostname, changed.id FROM changed, unnest(${change.domains}::text[]) AS hostname
+          WHERE hostname <> ALL(${tenant.domains}::text[])
+        )`
+      : Prisma.empty;
+    const rows = await this.prisma.$queryRaw<Tenant[]>`
+      WITH changed AS (
+        UPDATE "Tenant" SET ${Prisma.join(set)}
+        WHERE id = ${tenant.id}::uuid AND generation = ${tenant.generation}
+        RETURNING *
+      ), job AS (
+        INSERT INTO "ProvisioningJob" (id, "tenantId", generation, kind, "requestedBy")
+        SELECT ${records.job.id}, changed.id, ${next}, ${records.job.kind}::"JobKind", ${records.job.requestedBy}
+        FROM changed
+      ), audit AS (
+        INSERT INTO "AuditEvent" ("actorId", "actorName", "requestId", action, "targetType", "targetId", details)
+        SELECT ${records.audit.actorId}, ${records.audit.actorName}, ${records.audit.requestId}, ${records.audit.action},
+               'tenant', changed.id::text, ${JSON.stringify(records.audit.details)}::jsonb
+        FROM changed
+      )${domains}
+      SELECT * FROM changed`;
+    return rows[0] ?? null;
   }
 
   page(query: { limit: number; cursor?: string; phase?: TenantPhase }): Promise<Tenant[]> {
@@ -114,6 +208,10 @@ export class TenantsRepository {
   }
 }
 
+/** P2002 from a Prisma write; P2010 wraps the same Postgres error (23505) from a raw statement. */
 export function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
+  if (error.code === 'P2002') return true;
+  const cause = (error.meta?.driverAdapterError as { cause?: { originalCode?: string } } | undefined)?.cause;
+  return error.code === 'P2010' && cause?.originalCode === '23505';
 }

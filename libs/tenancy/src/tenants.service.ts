@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { z } from 'zod';
-import { AuditService } from '@platform/audit';
 import { validateLogo } from '@platform/branding';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
-import { type DesiredState, Prisma, PrismaService, type Tenant, type TenantPhase } from '@platform/database';
+import type { DesiredState, Prisma, Tenant, TenantPhase } from '@platform/database';
 import { DomainError } from '@platform/errors';
 import { ZodPipe } from '@platform/http-api';
 import type { Operator } from '@platform/operator-auth';
@@ -39,6 +38,9 @@ export const idempotencyKeySchema = z
   .regex(/^[\x21-\x7e]{1,200}$/, 'must be 1-200 visible ASCII characters')
   .optional();
 
+// Enough for any realistic pile-up of concurrent changes to one tenant; past it the caller retries.
+const MAX_CHANGE_ATTEMPTS = 5;
+
 export interface TenantPage {
   items: TenantView[];
   nextCursor: string | null;
@@ -47,60 +49,49 @@ export interface TenantPage {
 @Injectable()
 export class TenantsService {
   constructor(
-    private readonly prisma: PrismaService,
     private readonly tenants: TenantsRepository,
     private readonly jobs: ProvisioningJobsRepository,
     private readonly idempotency: IdempotencyRepository,
-    private readonly audit: AuditService,
     private readonly queue: ProvisioningQueue,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
   ) {}
 
+  /**
+   * The happy path is one statement: the checks that need Postgres (replayed key, taken slug or
+   * domain) run only when that statement hits a unique violation, and answer why.
+   */
   async create(operator: Operator, input: CreateTenantInput, rawIdempotencyKey?: string): Promise<TenantView> {
     const idempotencyKey = new ZodPipe(idempotencyKeySchema, 'Idempotency-Key header').transform(rawIdempotencyKey);
     const requestHash = createHash('sha256').update(canonicalJson(input)).digest('hex');
-    if (idempotencyKey) {
-      const replay = await this.replay(operator, idempotencyKey, requestHash);
-      if (replay) return replay;
-    }
     const domains = input.domains ?? [];
     this.checkBranding(input.branding);
     this.checkDomainsOffPlatform(domains);
-    if (await this.tenants.slugExists(input.slug)) throw slugTaken(input.slug);
-    await this.checkDomainsFree(domains);
 
-    let tenant: Tenant;
+    const tenant = newTenant(input, domains);
+    const view = toTenantView(tenant, this.config.platform);
     try {
-      tenant = await this.prisma.$transaction(async (tx) => {
-        const created = await this.tenants.create(tx, {
-          slug: input.slug,
-          displayName: input.displayName,
-          tier: input.tier,
-          branding: input.branding as Prisma.InputJsonValue,
-          domains,
-          limits: input.limits,
-        });
-        await this.recordChange(tx, operator, created, 'tenant.create', {
+      await this.tenants.onboard({
+        tenant,
+        job: { id: provisioningJobId(tenant.id, tenant.generation), requestedBy: operator.name },
+        audit: this.auditEntry(operator, 'tenant.create', tenant.generation, {
           slug: input.slug,
           tier: input.tier,
           domains,
           limits: input.limits ?? null,
-        });
-        if (idempotencyKey) {
-          const body = toTenantView(created, this.config.platform) as unknown as Prisma.InputJsonValue;
-          await this.idempotency.save(tx, {
-            actorId: operator.id,
-            key: idempotencyKey,
-            requestHash,
-            status: 202,
-            body,
-          });
-        }
-        return created;
+        }),
+        idempotency: idempotencyKey
+          ? {
+              actorId: operator.id,
+              key: idempotencyKey,
+              requestHash,
+              status: 202,
+              body: view as unknown as Prisma.InputJsonValue,
+            }
+          : undefined,
       });
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
-      // Lost a race: a concurrent request with the same key, slug or domain committed first.
+      // A replay, or a race lost to a request with the same key, slug or domain that committed first.
       if (idempotencyKey) {
         const replay = await this.replay(operator, idempotencyKey, requestHash);
         if (replay) return replay;
@@ -110,7 +101,7 @@ export class TenantsService {
       throw error;
     }
     await this.queue.enqueue('provision', tenant.id, tenant.generation);
-    return toTenantView(tenant, this.config.platform);
+    return view;
   }
 
   async list(query: ListTenantsQuery): Promise<TenantPage> {
@@ -130,13 +121,12 @@ export class TenantsService {
       this.checkDomainsOffPlatform(patch.domains);
       await this.checkDomainsFree(patch.domains, tenant.id);
     }
-    const change: TenantChange = {
+    const changeOf = (current: Tenant): TenantChange => ({
       ...patch,
       branding: patch.branding as Prisma.InputJsonValue | undefined,
-      limits: patch.limits === null ? Prisma.DbNull : patch.limits,
-      phase: tenant.desiredState === 'suspended' ? tenant.phase : 'Pending',
-    };
-    return this.applyChange(operator, tenant, change, 'tenant.update', patch as Prisma.InputJsonValue);
+      phase: this.requireLive(current).desiredState === 'suspended' ? current.phase : 'Pending',
+    });
+    return this.applyChange(operator, tenant, changeOf, 'tenant.update', patch as Prisma.InputJsonValue);
   }
 
   suspend(operator: Operator, ref: string): Promise<TenantView> {
@@ -148,9 +138,9 @@ export class TenantsService {
   }
 
   async offboard(operator: Operator, ref: string): Promise<TenantView> {
-    const tenant = await this.find(ref);
-    if (tenant.desiredState === 'deleted') return toTenantView(tenant, this.config.platform);
-    return this.applyChange(operator, tenant, { desiredState: 'deleted', phase: 'Deleting' }, 'tenant.delete');
+    const changeOf = (current: Tenant): TenantChange | null =>
+      current.desiredState === 'deleted' ? null : { desiredState: 'deleted', phase: 'Deleting' };
+    return this.applyChange(operator, await this.find(ref), changeOf, 'tenant.delete');
   }
 
   async jobsOf(ref: string): Promise<{ items: JobView[] }> {
@@ -183,59 +173,61 @@ export class TenantsService {
     desiredState: DesiredState,
     action: string,
   ): Promise<TenantView> {
-    const tenant = this.requireLive(await this.find(ref));
-    if (tenant.desiredState === desiredState) return toTenantView(tenant, this.config.platform);
-    return this.applyChange(operator, tenant, { desiredState, phase: 'Pending' }, action);
+    const changeOf = (current: Tenant): TenantChange | null =>
+      this.requireLive(current).desiredState === desiredState ? null : { desiredState, phase: 'Pending' };
+    return this.applyChange(operator, this.requireLive(await this.find(ref)), changeOf, action);
   }
 
+  /**
+   * `changeOf` decides the change from the tenant as read (null: nothing to do). When another change
+   * committed in between, the tenant is read again and the change decided again.
+   */
   private async applyChange(
     operator: Operator,
     tenant: Tenant,
-    change: TenantChange,
+    changeOf: (current: Tenant) => TenantChange | null,
     action: string,
     details?: Prisma.InputJsonValue,
   ): Promise<TenantView> {
-    const changed = await this.prisma
-      .$transaction(async (tx) => {
-        const updated = await this.tenants.change(tx, tenant.id, change);
-        await this.recordChange(tx, operator, updated, action, details);
-        return updated;
-      })
-      .catch(async (error: unknown) => {
-        if (isUniqueViolation(error) && change.domains) await this.checkDomainsFree(change.domains, tenant.id);
-        throw error;
-      });
-    const jobName = changed.desiredState === 'deleted' ? 'deprovision' : 'provision';
-    await this.queue.enqueue(jobName, changed.id, changed.generation);
-    return toTenantView(changed, this.config.platform);
+    let current = tenant;
+    for (let attempt = 1; ; attempt++) {
+      const change = changeOf(current);
+      if (!change) return toTenantView(current, this.config.platform);
+      const generation = current.generation + 1;
+      const kind = (change.desiredState ?? current.desiredState) === 'deleted' ? 'deprovision' : 'provision';
+      const changed = await this.tenants
+        .change(current, change, {
+          job: { id: provisioningJobId(current.id, generation), kind, requestedBy: operator.name },
+          audit: this.auditEntry(operator, action, generation, details),
+        })
+        .catch(async (error: unknown) => {
+          if (isUniqueViolation(error) && change.domains) await this.checkDomainsFree(change.domains, current.id);
+          throw error;
+        });
+      if (changed) {
+        await this.queue.enqueue(kind, changed.id, changed.generation);
+        return toTenantView(changed, this.config.platform);
+      }
+      if (attempt >= MAX_CHANGE_ATTEMPTS) {
+        throw new DomainError('InvalidTransition', `Tenant ${current.slug} kept changing; retry the request`);
+      }
+      current = await this.find(current.id);
+    }
   }
 
-  private async recordChange(
-    tx: Prisma.TransactionClient,
-    operator: Operator,
-    tenant: Tenant,
-    action: string,
-    details?: Prisma.InputJsonValue,
-  ): Promise<void> {
-    await this.jobs.create(tx, {
-      id: provisioningJobId(tenant.id, tenant.generation),
-      tenantId: tenant.id,
-      generation: tenant.generation,
-      kind: tenant.desiredState === 'deleted' ? 'deprovision' : 'provision',
-      requestedBy: operator.name,
-    });
-    await this.audit.record(
-      tx,
-      operator,
+  private auditEntry(operator: Operator, action: string, generation: number, details?: Prisma.InputJsonValue) {
+    return {
+      actorId: operator.id,
+      actorName: operator.name,
+      requestId: operator.requestId,
       action,
-      { type: 'tenant', id: tenant.id },
-      {
-        generation: tenant.generation,
+      details: {
+        generation,
         ...(details && typeof details === 'object' && !Array.isArray(details)
           ? stripLogo(details as Prisma.InputJsonObject)
           : {}),
       },
-    );
+    };
   }
 
   private async replay(operator: Operator, key: string, requestHash: string): Promise<TenantView | null> {
@@ -274,6 +266,27 @@ export class TenantsService {
       });
     }
   }
+}
+
+/** A new tenant row, every column set here so that what is stored is exactly what the view shows. */
+function newTenant(input: CreateTenantInput, domains: string[]): Tenant {
+  const now = new Date();
+  return {
+    id: randomUUID(),
+    slug: input.slug,
+    displayName: input.displayName,
+    tier: input.tier,
+    branding: input.branding as Prisma.JsonValue,
+    domains,
+    limits: input.limits ?? null,
+    desiredState: 'active',
+    generation: 1,
+    observedGeneration: 0,
+    phase: 'Pending',
+    conditions: [],
+    createdAt: now,
+    updatedAt: now,
+  };
 }
 
 function slugTaken(slug: string): DomainError {

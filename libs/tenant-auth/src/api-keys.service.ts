@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { AuditService } from '@platform/audit';
 import { type ApiKey, PrismaService } from '@platform/database';
 import { DomainError } from '@platform/errors';
-import type { Operator } from '@platform/operator-auth';
+import { IssueIdempotencyRepository, type Operator, issueOnce } from '@platform/operator-auth';
 import { issueSecret } from '@platform/secrets';
 import { TenantsService } from '@platform/tenancy';
 import { ApiKeysRepository } from './api-keys.repository.js';
@@ -37,14 +37,24 @@ export class ApiKeysService {
     private readonly keys: ApiKeysRepository,
     private readonly tenants: TenantsService,
     private readonly audit: AuditService,
+    private readonly issued: IssueIdempotencyRepository,
   ) {}
 
-  /** The secret is in this answer only; Postgres keeps its hash. */
-  async issue(operator: Operator, tenantRef: string, input: CreateApiKeyInput): Promise<IssuedApiKey> {
+  /**
+   * The secret is in this answer only; Postgres keeps its hash. Under an Idempotency-Key a retry
+   * issues nothing and answers `409 AlreadyIssued` with the first key's id (see `issueOnce`).
+   */
+  async issue(
+    operator: Operator,
+    tenantRef: string,
+    input: CreateApiKeyInput,
+    idempotencyKey?: string,
+  ): Promise<IssuedApiKey> {
     const tenant = this.tenants.requireLive(await this.tenants.find(tenantRef));
     const { scopes } = input;
-    const { secret, prefix, hash } = issueSecret('tk');
-    const key = await this.prisma.$transaction(async (tx) => {
+    const request = { operator, scope: `api-key:${tenant.id}`, idempotencyKey, input };
+    return issueOnce(this.prisma, this.issued, request, async (tx) => {
+      const { secret, prefix, hash } = issueSecret('tk');
       const created = await this.keys.create(tx, tenant.id, { name: input.name, prefix, keyHash: hash, scopes });
       await this.audit.record(
         tx,
@@ -57,9 +67,9 @@ export class ApiKeysService {
           scopes,
         },
       );
-      return created;
+      const view = toView(created);
+      return { issued: { ...view, key: secret }, record: { ...view } };
     });
-    return { ...toView(key), key: secret };
   }
 
   async list(tenantRef: string): Promise<{ items: ApiKeyView[] }> {

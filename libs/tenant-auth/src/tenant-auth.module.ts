@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { IssueIdempotencyRepository } from '@platform/operator-auth';
 import { ApiKeyVerifier } from './api-key.verifier.js';
 import { ApiKeysRepository } from './api-keys.repository.js';
 import { ApiKeysService } from './api-keys.service.js';
@@ -8,7 +9,7 @@ import { TenantCallGate } from './tenant-call.gate.js';
 import { TenantTokensService } from './tenant-tokens.service.js';
 
 /** Control plane side: issuing and revoking keys. */
-@Module({ providers: [ApiKeysRepository, ApiKeysService], exports: [ApiKeysService] })
+@Module({ providers: [ApiKeysRepository, IssueIdempotencyRepository, ApiKeysService], exports: [ApiKeysService] })
 export class ApiKeysModule {}
 
 /**

@@ -1,0 +1,91 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { z } from 'zod';
+import { type Prisma, PrismaService } from '@platform/database';
+import { DomainError } from '@platform/errors';
+import type { Operator } from './operator.js';
+
+export const issueIdempotencyKeySchema = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,200}$/, 'must be 1-200 visible ASCII characters')
+  .optional();
+
+/** What a POST that mints a secret issued under an Idempotency-Key: the outcome without the secret. */
+@Injectable()
+export class IssueIdempotencyRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  find(actorId: string, key: string) {
+    return this.prisma.idempotencyRecord.findUnique({ where: { actorId_key: { actorId, key } } });
+  }
+
+  async save(
+    tx: Prisma.TransactionClient,
+    record: { actorId: string; key: string; requestHash: string; status: number; body: Prisma.InputJsonValue },
+  ): Promise<void> {
+    await tx.idempotencyRecord.create({ data: record });
+  }
+}
+
+interface Minted<Issued> {
+  issued: Issued;
+  /** What may be kept and told again: never the secret. */
+  record: { id: string } & Prisma.InputJsonObject;
+}
+
+/**
+ * Mints a secret at most once per (caller, scope, Idempotency-Key). The secret is shown in the first
+ * answer only, so a retry cannot answer it again: it gets `409 AlreadyIssued` naming what the first
+ * request issued (id and public fields), to use, or to revoke when the first answer was lost. The
+ * same key with another body is `409 IdempotencyKeyReused`. Records are kept with the audit log.
+ */
+export async function issueOnce<Issued>(
+  prisma: PrismaService,
+  records: IssueIdempotencyRepository,
+  request: { operator: Operator; scope: string; idempotencyKey: string | undefined; input: unknown },
+  mint: (tx: Prisma.TransactionClient) => Promise<Minted<Issued>>,
+): Promise<Issued> {
+  const { operator } = request;
+  const idempotencyKey = idempotencyKeyOf(request.idempotencyKey);
+  if (!idempotencyKey) return (await prisma.$transaction(mint)).issued;
+  const key = `${request.scope}:${idempotencyKey}`;
+  const requestHash = createHash('sha256').update(JSON.stringify(request.input)).digest('hex');
+  const refuseRetry = async () => {
+    const prior = await records.find(operator.id, key);
+    if (!prior) return;
+    if (prior.requestHash !== requestHash) {
+      throw new DomainError(
+        'IdempotencyKeyReused',
+        'This Idempotency-Key was already used with a different request body',
+        {
+          idempotencyKey,
+        },
+      );
+    }
+    throw new DomainError(
+      'AlreadyIssued',
+      'This Idempotency-Key already issued a secret, shown in that answer only; revoke it if that answer was lost',
+      { idempotencyKey, issued: prior.body },
+    );
+  };
+  await refuseRetry();
+  try {
+    return await prisma.$transaction(async (tx) => {
+      const minted = await mint(tx);
+      await records.save(tx, { actorId: operator.id, key, requestHash, status: 201, body: minted.record });
+      return minted.issued;
+    });
+  } catch (error) {
+    // Lost a race with the same key: the other request's secret stands, this one was rolled back.
+    if ((error as { code?: string }).code === 'P2002') await refuseRetry();
+    throw error;
+  }
+}
+
+function idempotencyKeyOf(raw: string | undefined): string | undefined {
+  const parsed = issueIdempotencyKeySchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  throw new DomainError('ValidationFailed', 'Idempotency-Key header: must be 1-200 visible ASCII characters', {
+    field: 'Idempotency-Key',
+  });
+}

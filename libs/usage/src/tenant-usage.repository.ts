@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import { type TenantClient, type TenantRef, TenantSqlService } from '@platform/database';
+import type { UsageIncrement } from './usage.meter.js';
+
+/** A tenant's own copy of its usage, in its schema, written and read under its own role only. */
+const TENANT_USAGE_DDL = `
+CREATE TABLE IF NOT EXISTS usage_hours (
+  hour timestamptz NOT NULL,
+  metric text NOT NULL,
+  value bigint NOT NULL,
+  updated_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+  PRIMARY KEY (hour, metric)
+);
+CREATE INDEX IF NOT EXISTS usage_hours_updated_idx ON usage_hours (updated_at);`;
+
+export interface TenantUsageHourRow {
+  hour: Date;
+  metric: string;
+  value: string;
+  updatedAt: Date;
+}
+
+/**
+ * `USAGE_STORE=tenant`: where a workload holds only its tenant's credentials, its usage is added to
+ * `usage_hours` in the tenant's schema, and the control plane collects it from there.
+ */
+@Injectable()
+export class TenantUsageRepository {
+  private readonly ready = new Set<string>();
+
+  constructor(private readonly sql: TenantSqlService) {}
+
+  /** One statement per tenant and flush; the table is created on the first. */
+  async add(tenant: TenantRef, increments: readonly UsageIncrement[]): Promise<void> {
+    await this.sql.run(tenant, async (client) => {
+      if (!this.ready.has(tenant.tenantId)) await this.create(tenant, client);
+      await client.query(
+        `INSERT INTO usage_hours (hour, metric, value)
+         SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::bigint[])
+         ON CONFLICT (hour, metric) DO UPDATE
+         SET value = usage_hours.value + EXCLUDED.value, updated_at = clock_timestamp()`,
+        [
+          increments.map((increment) => increment.hour),
+          increments.map((increment) => increment.metric),
+          increments.map((increment) => increment.value),
+        ],
+      );
+    });
+    this.ready.add(tenant.tenantId);
+  }
+
+  /** Rows changed since `since` (all rows without it); none when the tenant has never metered anything. */
+  async changedSince(tenant: TenantRef, since: Date | undefined): Promise<TenantUsageHourRow[]> {
+    return this.sql.run(tenant, async (client) => {
+      const exists = await client.query<{ table: string | null }>(`SELECT to_regclass('usage_hours')::text AS table`);
+      if (!exists.rows[0]?.table) return [];
+      const result = await client.query<TenantUsageHourRow>(
+        `SELECT hour, metric, value::text AS value, updated_at AS "updatedAt" FROM usage_hours
+         WHERE $1::timestamptz IS NULL OR updated_at > $1::timestamptz`,
+        [since ?? null],
+      );
+      return result.rows;
+    });
+  }
+
+  private async create(tenant: TenantRef, client: TenantClient): Promise<void> {
+    await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('usage-hours:' || $1, 0))`, [tenant.tenantId]);
+    await client.query(TENANT_USAGE_DDL);
+  }
+}

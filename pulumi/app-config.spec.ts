@@ -1,0 +1,71 @@
+import { type AppName, parseConfig } from '@platform/config';
+import { previewPlatformSettings } from './platform/platform-settings.js';
+import { platformProgram } from './platform/platform-program.js';
+import { type RecordedResource, recordProgram, revealSecret } from './testing/recording-mocks.js';
+import { aTenantSpec, someTenantSettings } from './testing/tenant-fixtures.js';
+import { tenantProgram } from './tenant/tenant-program.js';
+
+/**
+ * The environment each rendered Deployment gives its container (its env plus the Secret it loads) is
+ * parsed by the same config schema the app boots with: a pod that would exit at boot fails here.
+ */
+interface Container {
+  args: string[];
+  env: { name: string; value: string }[];
+  envFrom: { secretRef: { name: string } }[];
+}
+interface Named {
+  metadata: { name: string; namespace: string };
+}
+
+const inputs = <T>(resource: RecordedResource) => resource.inputs as unknown as T;
+
+function environments(resources: RecordedResource[]): [string, AppName, Record<string, string>][] {
+  const secrets = new Map(
+    resources
+      .filter((resource) => resource.type === 'kubernetes:core/v1:Secret')
+      .map((resource) => {
+        const secret = inputs<Named & { stringData: unknown }>(resource);
+        const key = `${secret.metadata.namespace}/${secret.metadata.name}`;
+        return [key, revealSecret(secret.stringData).value as Record<string, string>] as const;
+      }),
+  );
+  return resources
+    .filter((resource) => resource.type === 'kubernetes:apps/v1:Deployment')
+    .map((resource) => {
+      const deployment = inputs<Named & { spec: { template: { spec: { containers: Container[] } } } }>(resource);
+      const [container] = deployment.spec.template.spec.containers;
+      const fromSecrets = container.envFrom.map(
+        (source) => secrets.get(`${deployment.metadata.namespace}/${source.secretRef.name}`) ?? {},
+      );
+      const env = Object.assign(
+        {},
+        ...fromSecrets,
+        ...container.env.map((variable) => ({ [variable.name]: variable.value })),
+      );
+      return [deployment.metadata.name, container.args[0] as AppName, env];
+    });
+}
+
+describe('rendered Deployments boot', () => {
+  it.each(['counter', 'data-api'])('tenant %s: the app accepts its environment', async (name) => {
+    const run = await recordProgram(tenantProgram(aTenantSpec(), someTenantSettings()));
+    const [, app, env] = environments(run.resources).find(([deployment]) => deployment === name)!;
+    expect(parseConfig(app, env).app.name).toBe(name);
+  });
+
+  // Known gap, kept visible: the config schema accepts TENANT_MODE=single only for the counter and the data
+  // API, and a shared-mode edge needs the platform-wide EDGE_SIGNING_SECRET, so the tenant's edge cannot boot
+  // on GKE yet. This test starts failing (and must become a plain `it`) once the edge accepts single mode.
+  it.failing('tenant edge: the app accepts its environment (not yet: single-tenant edge)', async () => {
+    const run = await recordProgram(tenantProgram(aTenantSpec(), someTenantSettings()));
+    const [, app, env] = environments(run.resources).find(([deployment]) => deployment === 'edge')!;
+    expect(parseConfig(app, env).app.name).toBe('edge');
+  });
+
+  it.each(['control-plane', 'provisioner'])('platform %s: the app accepts its environment', async (name) => {
+    const run = await recordProgram(platformProgram(previewPlatformSettings('saas.example.com')));
+    const [, app, env] = environments(run.resources).find(([deployment]) => deployment === name)!;
+    expect(parseConfig(app, env).app.name).toBe(name);
+  });
+});
