@@ -68,13 +68,15 @@ function basicAuth(token: string): string {
 }
 
 describe('security headers on every HTML page', () => {
-  it('the control plane: Swagger UI at /docs and the queue dashboard, with HSTS when configured', async () => {
+  it('the control plane: Swagger UI at /docs, the queue dashboard and the console, with HSTS when configured', async () => {
     const docs = await fetch(`${stack.controlPlaneUrl}/docs`);
     const dashboard = await fetch(`${stack.controlPlaneUrl}/admin/queues`, {
       headers: { authorization: basicAuth(stack.adminToken) },
     });
 
-    for (const page of [docs, dashboard]) {
+    const consolePage = await fetch(`${stack.controlPlaneUrl}/console/`);
+
+    for (const page of [docs, dashboard, consolePage]) {
       expect(page.status).toBe(200);
       expect(page.headers.get('content-type')).toContain('text/html');
       expectPageSecurityHeaders(page.headers);

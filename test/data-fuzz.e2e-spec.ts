@@ -54,7 +54,24 @@ interface FuzzedRequest {
   path: string;
   contentType?: string;
   body?: string;
+  idempotencyKey?: string;
 }
+
+// Lowered for this file so a generated batch can cross them.
+const MAX_ROLLUP_KEYS = 40;
+
+/** Mostly a few reused keys (so retries and reuse under another body happen), sometimes malformed ones. */
+const idempotencyKey = fc.option(
+  fc.oneof(fc.constantFrom('k-1', 'k-2', 'k-3'), fc.string({ maxLength: 210 }), fc.constant('with space')),
+  { nil: undefined },
+);
+
+/** Names joined with commas: empty names, too many, too long, control characters, near-misses. */
+const filterList = fc
+  .array(fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('park-1', 'wind', '', '\u0000', 'x'.repeat(201))), {
+    maxLength: 60,
+  })
+  .map((names) => names.join(','));
 
 const request: fc.Arbitrary<FuzzedRequest> = fc.oneof(
   fc.array(reading, { maxLength: 5 }).map((rows) => ({
@@ -92,6 +109,50 @@ const request: fc.Arbitrary<FuzzedRequest> = fc.oneof(
     method: 'GET',
     path: `/api/data/v1/measurements${kind ? '/stats' : ''}?${query}&from=${queryValue(value)}`,
   })),
+  // A line past the line limit, alone or after valid lines.
+  fc.tuple(fc.integer({ min: 60_000, max: 70_000 }), fc.boolean(), idempotencyKey).map(([length, after, key]) => ({
+    method: 'POST',
+    path: '/api/data/v1/measurements',
+    contentType: 'application/x-ndjson',
+    body: `${after ? '{"source":"park-1","metric":"wind","ts":"2026-01-01T00:00:00Z","value":1}\n' : ''}{"source":"${'s'.repeat(length)}"}`,
+    idempotencyKey: key,
+  })),
+  // Batches around the cap on distinct (source, metric, hour).
+  fc
+    .tuple(fc.integer({ min: MAX_ROLLUP_KEYS - 5, max: MAX_ROLLUP_KEYS + 5 }), idempotencyKey)
+    .map(([sources, key]) => ({
+      method: 'POST',
+      path: '/api/data/v1/measurements',
+      contentType: 'application/x-ndjson',
+      body: Array.from(
+        { length: sources },
+        (_, index) => `{"source":"s${index}","metric":"m","ts":"2026-01-01T00:00:00Z","value":${index}}`,
+      ).join('\n'),
+      idempotencyKey: key,
+    })),
+  // Filters on stats and the readings list.
+  fc
+    .tuple(fc.constantFrom('stats?groupBy=source&bucket=day&', '?'), filterList, filterList)
+    .map(([route, source, metric]) => ({
+      method: 'GET',
+      path: `/api/data/v1/measurements${route}source=${queryValue(source)}&metric=${queryValue(metric)}`,
+    })),
+  // Valid readings under reused or malformed Idempotency-Keys.
+  fc.tuple(fc.array(reading, { maxLength: 3 }), idempotencyKey).map(([rows, key]) => ({
+    method: 'POST',
+    path: '/api/data/v1/measurements',
+    contentType: 'application/json',
+    body: JSON.stringify(
+      rows.map((row, index) => ({
+        source: 'park-1',
+        metric: 'wind',
+        ts: '2026-01-01T00:00:00Z',
+        value: index,
+        ...row,
+      })),
+    ),
+    idempotencyKey: key,
+  })),
   fc.tuple(fc.string({ maxLength: 20 }), fc.string({ maxLength: 200 })).map(([keyField, body]) => ({
     method: 'POST',
     path: `/api/data/v1/collections/fuzz/import?keyField=${encodeURIComponent(keyField)}`,
@@ -106,7 +167,9 @@ describe('Fuzzing the data API through the edge', () => {
   let caller: CallerConnection;
 
   beforeAll(async () => {
-    stack = await Stack.start(['control-plane', 'provisioner', 'edge', 'data-api']);
+    stack = await Stack.start(['control-plane', 'provisioner', 'edge', 'data-api'], {
+      DATA_MAX_ROLLUP_KEYS: String(MAX_ROLLUP_KEYS),
+    });
     tenant = await onboardWithKey(stack, 'dfuzz');
     caller = new CallerConnection(stack.edgeUrl, tenant.host, tenant.key);
   }, 120_000);
@@ -118,18 +181,26 @@ describe('Fuzzing the data API through the edge', () => {
 
   it(`never answers 5xx, and stores exactly the readings it said it accepted (${RUNS} generated requests)`, async () => {
     let accepted = 0;
+    const storedUnder = new Set<string>();
     await fc.assert(
-      fc.asyncProperty(request, async ({ method, path, contentType, body }) => {
+      fc.asyncProperty(request, async ({ method, path, contentType, body, idempotencyKey: key }) => {
+        const headers: Record<string, string> = contentType ? { 'content-type': contentType } : {};
+        if (key !== undefined) headers['idempotency-key'] = key;
+        const started = performance.now();
         const answer = await caller.request<{ accepted?: number; error?: string; message?: string }>(path, {
           method,
-          headers: contentType ? { 'content-type': contentType } : {},
+          headers,
           body,
         });
+        expect(performance.now() - started).toBeLessThan(5_000);
         expect(answer.status).toBeLessThan(500);
         if (answer.status >= 400)
           expect(answer.body).toMatchObject({ error: expect.any(String), message: expect.any(String) });
-        if (path === '/api/data/v1/measurements' && method === 'POST' && answer.status === 200)
-          accepted += answer.body.accepted ?? 0;
+        if (path === '/api/data/v1/measurements' && method === 'POST' && answer.status === 200) {
+          // A key that already stored a batch answers its first outcome again and stores nothing.
+          if (key === undefined || !storedUnder.has(key)) accepted += answer.body.accepted ?? 0;
+          if (key !== undefined) storedUnder.add(key);
+        }
       }),
       { numRuns: RUNS },
     );

@@ -1,4 +1,6 @@
-import { CallerConnection, onboardWithKey } from './support/tenant-caller.js';
+import { Readable } from 'node:stream';
+import { Client } from 'undici';
+import { CallerConnection, type TenantWithKey, onboardWithKey } from './support/tenant-caller.js';
 import { problemsIn } from './counter.support.js';
 import { PrivatePostgres, PrivateRedis } from './support/private-services.js';
 import { Stack, edgeRequest, freePorts, uniqueSlug } from './support/stack.js';
@@ -11,6 +13,70 @@ async function onboard(stack: Stack, count: number, prefix: string): Promise<str
   const answers = await Promise.all(slugs.map((slug) => stack.api('POST', '/v1/tenants', { body: aTenant({ slug }) })));
   answers.forEach((answer) => expect(answer.status).toBe(202));
   return slugs;
+}
+
+/** A body that trickles out over `ms`, so the request is still in flight when a dependency goes away. */
+function trickle(lines: string[], ms: number): Readable {
+  return Readable.from(
+    (async function* () {
+      for (const line of lines) {
+        yield Buffer.from(line);
+        await sleep(ms / lines.length);
+      }
+    })(),
+  );
+}
+
+const readingLines = (count: number, source: string) =>
+  Array.from(
+    { length: count },
+    (_, index) =>
+      `${JSON.stringify({ source, metric: 'm', ts: new Date(Date.UTC(2026, 0, 1) + index * 1_000).toISOString(), value: index })}\n`,
+  );
+
+/** One slow upload through the edge; the answer's status, error and Retry-After. */
+async function slowUpload(
+  stack: Stack,
+  tenant: TenantWithKey,
+  path: string,
+  contentType: string,
+  body: Readable,
+): Promise<{ status: number; error?: string; retryAfter?: string }> {
+  const client = new Client(stack.edgeUrl);
+  try {
+    const response = await client.request({
+      path,
+      method: path.includes('/records') ? 'PUT' : 'POST',
+      headers: { host: tenant.host, authorization: `Bearer ${tenant.key}`, 'content-type': contentType },
+      body,
+    });
+    const text = await response.body.text();
+    const retryAfter = response.headers['retry-after'];
+    return {
+      status: response.statusCode,
+      error: (JSON.parse(text) as { error?: string }).error,
+      retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined,
+    };
+  } finally {
+    await client.close();
+  }
+}
+
+async function eventually<T>(call: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await call().catch(() => undefined);
+    if (value !== undefined && ok(value)) return value;
+    if (Date.now() > deadline) throw new Error(`Not served again within ${timeoutMs} ms: ${JSON.stringify(value)}`);
+    await sleep(250);
+  }
+}
+
+function expectAllAlive(stack: Stack): void {
+  const exited = [...stack.processes.entries()]
+    .filter(([, child]) => child.exitCode !== null || child.signalCode !== null)
+    .map(([app]) => app);
+  expect(exited).toEqual([]);
 }
 
 /**
@@ -183,6 +249,138 @@ describe('The platform under dependency faults', () => {
       expect(problemsIn(values)).toEqual({ duplicates: [], nonIncreasing: 0 });
     } finally {
       await stack.stop();
+    }
+  }, 150_000);
+
+  it('fails only the requests in flight when Postgres goes away mid-request (stream, import, async, counter), and no process exits', async () => {
+    const [port] = await freePorts(1);
+    const postgres = await PrivatePostgres.start(port!);
+    const stack = await Stack.start(['control-plane', 'provisioner', 'edge', 'counter', 'data-api'], {
+      PG_SERVER: `postgresql://postgres@127.0.0.1:${port}`,
+    });
+    try {
+      const tenant = await onboardWithKey(stack, 'pgmid');
+      const caller = new CallerConnection(stack.edgeUrl, tenant.host, tenant.key);
+      const ingest = (body: string) =>
+        caller.request<{ accepted: number }>('/api/data/v1/measurements', {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-ndjson' },
+          body,
+        });
+      expect((await ingest(readingLines(1, 'warm').join(''))).status).toBe(200);
+      expect((await caller.request('/api/counter/v1/counters/burst/next', { method: 'POST' })).status).toBe(200);
+
+      const ndjson = 'application/x-ndjson';
+      const inFlight = [
+        slowUpload(stack, tenant, '/api/data/v1/measurements', ndjson, trickle(readingLines(40, 'stream'), 3_000)),
+        slowUpload(
+          stack,
+          tenant,
+          '/api/data/v1/measurements?async=true',
+          ndjson,
+          trickle(readingLines(40, 'queued'), 3_000),
+        ),
+        slowUpload(
+          stack,
+          tenant,
+          '/api/data/v1/collections/c/import',
+          'application/json',
+          trickle(['{', ...Array.from({ length: 40 }, (_, i) => `${i ? ',' : ''}"k${i}":{"n":${i}}`), '}'], 3_000),
+        ),
+      ];
+      const burst = (async () => {
+        const statuses: number[] = [];
+        const until = Date.now() + 3_000;
+        while (Date.now() < until) {
+          const answer = await caller
+            .request('/api/counter/v1/counters/burst/next', { method: 'POST' })
+            .catch(() => ({ status: 0 }));
+          statuses.push(answer.status);
+        }
+        return statuses;
+      })();
+      await sleep(1_000);
+      postgres.down();
+
+      for (const answer of await Promise.all(inFlight)) {
+        expect(answer).toMatchObject({ status: 503, error: 'DependencyUnavailable', retryAfter: '5' });
+      }
+      const statuses = await burst;
+      expect(statuses.filter((status) => status !== 200 && status !== 503)).toEqual([]);
+      await sleep(500);
+      expectAllAlive(stack);
+
+      await postgres.up();
+      await eventually(
+        () => ingest(readingLines(1, 'after').join('')),
+        (answer) => answer.status === 200,
+      );
+      await eventually(
+        () => caller.request('/api/counter/v1/counters/burst/next', { method: 'POST' }),
+        (answer) => answer.status === 200,
+      );
+      expectAllAlive(stack);
+      await caller.close();
+    } finally {
+      await stack.stop();
+      postgres.destroy();
+    }
+  }, 150_000);
+
+  it('keeps the data API and the counter serving while Redis goes away mid-request, and runs queued ingestions once it is back', async () => {
+    const [port] = await freePorts(1);
+    const redis = new PrivateRedis(port!);
+    await redis.up();
+    const stack = await Stack.start(['control-plane', 'provisioner', 'edge', 'counter', 'data-api'], {
+      REDIS_URL: redis.url,
+      DATA_INGESTION_SWEEP_MS: '2000',
+    });
+    try {
+      const tenant = await onboardWithKey(stack, 'redismid');
+      const caller = new CallerConnection(stack.edgeUrl, tenant.host, tenant.key);
+      const ndjson = 'application/x-ndjson';
+      const queued = slowUpload(
+        stack,
+        tenant,
+        '/api/data/v1/measurements?async=true',
+        ndjson,
+        trickle(readingLines(20, 'queued'), 2_000),
+      );
+      const streamed = slowUpload(
+        stack,
+        tenant,
+        '/api/data/v1/measurements',
+        ndjson,
+        trickle(readingLines(20, 'stream'), 2_000),
+      );
+      await sleep(500);
+      await redis.down();
+
+      // Redis carries only the queue and the stats cache: both uploads are stored (the queued one waits for Redis).
+      expect((await streamed).status).toBe(200);
+      const submitted = await queued;
+      expect(submitted.status).toBe(202);
+      const stats = await caller.request('/api/data/v1/measurements/stats?groupBy=source&bucket=day');
+      expect(stats.status).toBe(200);
+      const counter = await caller.request('/api/counter/v1/counters/r/next', { method: 'POST' });
+      expect([200, 503]).toContain(counter.status);
+      await sleep(1_000);
+      expectAllAlive(stack);
+
+      await redis.up();
+      await eventually(
+        () =>
+          caller.request<{ rows: { source: string; count: number }[] }>(
+            '/api/data/v1/measurements/stats?groupBy=source&bucket=day',
+          ),
+        (answer) => answer.body.rows?.some((row) => row.source === 'queued' && row.count === 20) ?? false,
+        60_000,
+      );
+      expectAllAlive(stack);
+      await caller.close();
+    } finally {
+      await stack.stop();
+      await redis.down();
     }
   }, 150_000);
 });

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import autocannon from 'autocannon';
@@ -45,6 +46,11 @@ export async function cpuMs(stack: Stack): Promise<Map<PlatformApp, number>> {
   return used;
 }
 
+/** Tenant roles are server-wide; this stack's carry its database's tag (see test/support/test-database.ts). */
+function tenantRoleTag(databaseName: string): string {
+  return createHash('sha256').update(databaseName).digest('hex').slice(0, 8);
+}
+
 export interface CatalogFigures {
   relations: number;
   catalogBytes: number;
@@ -61,7 +67,8 @@ export async function catalogFigures(stack: Stack): Promise<CatalogFigures> {
                JOIN pg_namespace n ON n.oid = c.relnamespace
               WHERE n.nspname = 'pg_catalog' AND c.relkind = 'r') AS catalog,
             pg_database_size(current_database()) AS database,
-            (SELECT count(*)::int FROM pg_roles) AS roles`,
+            (SELECT count(*)::int FROM pg_roles WHERE rolname LIKE $1) AS roles`,
+    [`t\\_%\\_r${tenantRoleTag(stack.databaseName)}`],
   );
   const started = performance.now();
   await promisify(execFile)('pg_dump', ['--schema-only', '--file=/dev/null', stack.env.DATABASE_URL!], {

@@ -180,7 +180,27 @@ describe('platformProgram', () => {
   it('exposes the admin API and queue dashboard only on an internal load balancer', () => {
     expect(byName(sut, 'kubernetes:core/v1:Service', 'control-plane-internal').inputs).toMatchObject({
       metadata: { annotations: { 'networking.gke.io/load-balancer-type': 'Internal' } },
-      spec: { type: 'LoadBalancer', loadBalancerSourceRanges: ['10.0.0.0/8'] },
+      spec: { type: 'LoadBalancer', loadBalancerSourceRanges: ['10.0.0.0/8'], externalTrafficPolicy: 'Local' },
+    });
+    // And at the pods: nothing gets in but operators' ranges and Managed Prometheus.
+    expect(byName(sut, 'kubernetes:networking.k8s.io/v1:NetworkPolicy', 'default-deny-ingress').inputs).toMatchObject({
+      spec: { podSelector: {}, policyTypes: ['Ingress'] },
+    });
+    expect(
+      byName(sut, 'kubernetes:networking.k8s.io/v1:NetworkPolicy', 'allow-operators-and-monitoring').inputs,
+    ).toMatchObject({
+      spec: {
+        podSelector: { matchLabels: { 'app.kubernetes.io/name': 'control-plane' } },
+        ingress: [
+          {
+            from: [
+              { ipBlock: { cidr: '10.0.0.0/8' } },
+              { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'gmp-system' } } },
+            ],
+            ports: [{ protocol: 'TCP', port: 3000 }],
+          },
+        ],
+      },
     });
   });
 

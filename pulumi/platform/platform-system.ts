@@ -282,10 +282,50 @@ export class PlatformSystem extends pulumi.ComponentResource {
           type: 'LoadBalancer',
           selector: controlPlane,
           loadBalancerSourceRanges: args.adminSourceRanges,
+          // Keeps the operator's address as the packet's source, so the NetworkPolicy below can check it.
+          externalTrafficPolicy: 'Local',
           ports: [{ name: 'http', port: 80, targetPort: PORTS.controlPlane }],
         },
       },
       afterMigration,
+    );
+
+    // Nothing reaches the platform's pods but operators (through the internal load balancer) and Managed
+    // Prometheus; tenant pods could not anyway (their egress stops at DNS, the database and the cache).
+    new k8s.networking.v1.NetworkPolicy(
+      `${name}-default-deny`,
+      { metadata: metadata('default-deny-ingress'), spec: { podSelector: {}, policyTypes: ['Ingress'] } },
+      inNamespace,
+    );
+    const scrape = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'gmp-system' } } };
+    new k8s.networking.v1.NetworkPolicy(
+      `${name}-allow-admin`,
+      {
+        metadata: metadata('allow-operators-and-monitoring'),
+        spec: {
+          podSelector: { matchLabels: controlPlane },
+          policyTypes: ['Ingress'],
+          ingress: [
+            {
+              from: [...args.adminSourceRanges.map((cidr) => ({ ipBlock: { cidr } })), scrape],
+              ports: [{ protocol: 'TCP', port: PORTS.controlPlane }],
+            },
+          ],
+        },
+      },
+      inNamespace,
+    );
+    new k8s.networking.v1.NetworkPolicy(
+      `${name}-allow-provisioner-monitoring`,
+      {
+        metadata: metadata('allow-provisioner-monitoring'),
+        spec: {
+          podSelector: { matchLabels: { 'app.kubernetes.io/name': 'provisioner' } },
+          policyTypes: ['Ingress'],
+          ingress: [{ from: [scrape], ports: [{ protocol: 'TCP', port: PORTS.provisioner }] }],
+        },
+      },
+      inNamespace,
     );
 
     this.namespace = namespace.metadata.name;

@@ -1,11 +1,15 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 
 const PG_BIN = '/usr/lib/postgresql/15/bin';
+
+function postgresUid(): number {
+  return Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
+}
 
 /** Postgres refuses to run as root, so under root the private cluster runs as the `postgres` user. */
 function asPostgresUser(command: string, args: string[]): [string, string[]] {
@@ -20,11 +24,19 @@ export class PrivatePostgres {
   private constructor(
     readonly port: number,
     private readonly dir: string,
+    private readonly settings = '',
   ) {}
 
-  static async start(port: number): Promise<PrivatePostgres> {
+  /**
+   * With `passwords`, every user but `postgres` must prove its password (SCRAM), as on Cloud SQL;
+   * otherwise everyone is trusted, like this machine's server.
+   */
+  static async start(
+    port: number,
+    options: { passwords?: boolean; tls?: { certPem: string; keyPem: string } } = {},
+  ): Promise<PrivatePostgres> {
     const dir = mkdtempSync(join(tmpdir(), 'platform-pg-'));
-    if (process.getuid?.() === 0) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString().trim()), 0);
+    if (process.getuid?.() === 0) chownSync(dir, postgresUid(), 0);
     const [command, args] = asPostgresUser(`${PG_BIN}/initdb`, [
       '-D',
       join(dir, 'data'),
@@ -35,7 +47,28 @@ export class PrivatePostgres {
       '--no-sync',
     ]);
     execFileSync(command, args, { stdio: 'ignore' });
-    const server = new PrivatePostgres(port, dir);
+    if (options.passwords)
+      writeFileSync(
+        join(dir, 'data', 'pg_hba.conf'),
+        'local all postgres trust\nhost all postgres 127.0.0.1/32 trust\nhost all all 127.0.0.1/32 scram-sha-256\n',
+      );
+    let settings = '';
+    if (options.tls) {
+      // TLS only: a plain-text connection is rejected, so a test can tell which one it got.
+      for (const [name, pem] of [
+        ['server.crt', options.tls.certPem],
+        ['server.key', options.tls.keyPem],
+      ] as const) {
+        writeFileSync(join(dir, 'data', name), pem, { mode: 0o600 });
+        if (process.getuid?.() === 0) chownSync(join(dir, 'data', name), postgresUid(), 0);
+      }
+      writeFileSync(
+        join(dir, 'data', 'pg_hba.conf'),
+        'local all all trust\nhostssl all all 127.0.0.1/32 trust\nhostnossl all all 127.0.0.1/32 reject\n',
+      );
+      settings = ' -c ssl=on -c ssl_cert_file=server.crt -c ssl_key_file=server.key';
+    }
+    const server = new PrivatePostgres(port, dir, settings);
     await server.up();
     return server;
   }
@@ -45,9 +78,14 @@ export class PrivatePostgres {
   }
 
   async up(): Promise<void> {
-    this.pgCtl(['start', '-w', '-o', `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off`]);
+    this.pgCtl([
+      'start',
+      '-w',
+      '-o',
+      `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off${this.settings}`,
+    ]);
     await waitUntil(async () => {
-      const client = new pg.Client({ connectionString: this.url });
+      const client = new pg.Client({ host: this.dir, port: this.port, user: 'postgres', database: 'postgres' });
       await client.connect();
       await client.end();
     });

@@ -21,8 +21,10 @@ export async function dropTestDatabase(name: string): Promise<void> {
   await withAdmin(async (client) => {
     await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     const roles = await client.query<{ rolname: string }>(
-      `SELECT rolname FROM pg_roles WHERE rolname LIKE 't\\_%' AND rolname LIKE $1`,
-      [`%\\_r${tag}`],
+      // Tenant roles `..._r<tag>` and their login roles `..._r<tag>_l`, logins first.
+      `SELECT rolname FROM pg_roles WHERE rolname LIKE 't\\_%' AND (rolname LIKE $1 OR rolname LIKE $2)
+        ORDER BY rolname LIKE $2 DESC`,
+      [`%\\_r${tag}`, `%\\_r${tag}\\_l`],
     );
     for (const { rolname } of roles.rows) await client.query(`DROP ROLE IF EXISTS "${rolname.replaceAll('"', '""')}"`);
   });

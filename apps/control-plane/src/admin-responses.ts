@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AuditEventView } from '@platform/audit';
 import { TENANT_PHASES, CONDITION_TYPES, type JobView, type TenantView } from '@platform/tenancy';
 import { type ApiKeyView, type IssuedApiKey, TENANT_SCOPES } from '@platform/tenant-auth';
+import type { TenantUsageRow, UsageRow } from '@platform/usage';
 
 /**
  * What each admin route answers, as zod schemas the OpenAPI document is generated from. The views are
@@ -91,6 +92,17 @@ export const auditEventViewSchema = z.object({
 
 export const auditPageSchema = z.object({ items: z.array(auditEventViewSchema), nextCursor: z.string().nullable() });
 
+export const usageRowSchema = z.object({
+  period: instant,
+  counterValues: z.number(),
+  rowsIngested: z.number(),
+  apiRequests: z.number(),
+  storedBytes: z.number(),
+});
+export const tenantUsageRowSchema = usageRowSchema.extend({ tenant: z.string().describe("The tenant's slug") });
+export const usageSchema = z.object({ rows: z.array(usageRowSchema) });
+export const allTenantsUsageSchema = z.object({ rows: z.array(tenantUsageRowSchema) });
+
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const drift = {
   tenant: true satisfies Same<z.infer<typeof tenantViewSchema>, TenantView>,
@@ -98,5 +110,7 @@ const drift = {
   apiKey: true satisfies Same<z.infer<typeof apiKeyViewSchema>, ApiKeyView>,
   issuedApiKey: true satisfies Same<z.infer<typeof issuedApiKeySchema>, IssuedApiKey>,
   auditEvent: true satisfies Same<z.infer<typeof auditEventViewSchema>, AuditEventView>,
+  usage: true satisfies Same<z.infer<typeof usageRowSchema>, UsageRow>,
+  tenantUsage: true satisfies Same<z.infer<typeof tenantUsageRowSchema>, TenantUsageRow>,
 };
 void drift;

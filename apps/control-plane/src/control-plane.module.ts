@@ -4,6 +4,7 @@ import { PlatformConfigModule } from '@platform/config';
 import { DatabaseModule } from '@platform/database';
 import { HealthEndpointsModule } from '@platform/observability';
 import { OperatorAuthModule } from '@platform/operator-auth';
+import { TenantCredentialsModule } from '@platform/provisioning';
 import { QueueModule } from '@platform/queue';
 import { TenancyModule } from '@platform/tenancy';
 import { ApiKeysModule } from '@platform/tenant-auth';
@@ -12,6 +13,7 @@ import { ApiKeysController } from './api-keys.controller.js';
 import { AuditEventsController } from './audit-events.controller.js';
 import { JobsController } from './jobs.controller.js';
 import { OperatorTokensController } from './operator-tokens.controller.js';
+import { TenantCredentialsController } from './tenant-credentials.controller.js';
 import { TenantsController } from './tenants.controller.js';
 import { UsageController } from './usage.controller.js';
 
@@ -25,6 +27,7 @@ import { UsageController } from './usage.controller.js';
     TenancyModule,
     ApiKeysModule,
     HealthEndpointsModule,
+    TenantCredentialsModule,
     UsageModule,
   ],
   controllers: [
@@ -33,6 +36,7 @@ import { UsageController } from './usage.controller.js';
     ApiKeysController,
     OperatorTokensController,
     AuditEventsController,
+    TenantCredentialsController,
     UsageController,
   ],
 })

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { errorBodySchema, openApiQueryParametersOf, openApiResponseSchemaOf } from '@platform/http-api';
 import { issuedOperatorTokenSchema, operatorTokenListSchema } from '@platform/operator-auth';
 import { listTenantsQuerySchema } from '@platform/tenancy';
+import { usageQuerySchema } from '@platform/usage';
 import {
   apiKeyListSchema,
   auditPageSchema,
@@ -12,6 +13,8 @@ import {
   jobViewSchema,
   tenantPageSchema,
   tenantViewSchema,
+  usageSchema,
+  allTenantsUsageSchema,
 } from './admin-responses.js';
 import { auditQuerySchema } from './audit-events.controller.js';
 
@@ -23,6 +26,8 @@ interface OperationAnswers {
   /** Error statuses this operation answers besides the ones every operation may (401, 403, 500, 503). */
   errors: number[];
   query?: z.ZodObject;
+  /** The answer is also sent as CSV when asked with `Accept: text/csv`. */
+  csv?: boolean;
 }
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
@@ -86,6 +91,22 @@ const ANSWERS: Record<string, OperationAnswers> = {
     errors: [],
   },
   OperatorTokensController_revoke: { status: 204, description: 'Revoked', errors: [404] },
+  UsageController_forTenant: {
+    status: 200,
+    schema: usageSchema,
+    description: "The tenant's usage per period (CSV with Accept: text/csv)",
+    errors: [400, 404],
+    query: usageQuerySchema,
+    csv: true,
+  },
+  UsageController_forAll: {
+    status: 200,
+    schema: allTenantsUsageSchema,
+    description: "Every tenant's usage per period (CSV with Accept: text/csv)",
+    errors: [400],
+    query: usageQuerySchema,
+    csv: true,
+  },
   AuditEventsController_list: {
     status: 200,
     schema: auditPageSchema,
@@ -130,7 +151,12 @@ export function withAnswers(document: OpenAPIObject): OpenAPIObject {
       responses[String(answers.status)] = {
         description: answers.description,
         ...(answers.schema
-          ? { content: { 'application/json': { schema: openApiResponseSchemaOf(answers.schema) } } }
+          ? {
+              content: {
+                'application/json': { schema: openApiResponseSchemaOf(answers.schema) },
+                ...(answers.csv ? { 'text/csv': { schema: { type: 'string' } } } : {}),
+              },
+            }
           : {}),
       };
       for (const status of [...answers.errors, ...EVERY_OPERATION_ERRORS]) {

@@ -35,6 +35,7 @@ describe('parseConfig', () => {
       single: { tenantId: single.TENANT_ID, tenantSlug: 'acme', tokenSigningKey: 'k'.repeat(43) },
     });
     expect(sut.redis.prefix).toBe('t:7c6a1f0e-0000-4000-8000-000000000001:platform');
+    expect(sut.usage.store).toBe('tenant');
     const attempt = () => parseConfig('data-api', { TENANT_MODE: 'single' });
     expect(attempt).toThrow(/TENANT_ID/);
     expect(attempt).toThrow(/TENANT_SLUG/);

@@ -130,6 +130,9 @@ const envSchema = z.object({
   DATA_STATS_CACHE_TTL_S: positiveInt(300),
   DATA_INGESTION_CONCURRENCY: positiveInt(2),
   DATA_INGESTION_SWEEP_MS: positiveInt(30_000),
+  DATA_MAX_LINE_BYTES: positiveInt(64 * 1024),
+  DATA_MAX_ROLLUP_KEYS: positiveInt(100_000),
+  DATA_IDEMPOTENCY_TTL_S: positiveInt(86_400),
   USAGE_FLUSH_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   USAGE_SAMPLE_CHECK_MS: positiveInt(3_600_000),
   // `tenant` where workloads hold only their tenant's credentials (GKE): usage goes to the tenant's schema.
@@ -210,11 +213,15 @@ function toConfig(app: AppName, env: Env, signingSecret: string) {
       statsCacheTtlSeconds: env.DATA_STATS_CACHE_TTL_S,
       ingestionConcurrency: env.DATA_INGESTION_CONCURRENCY,
       ingestionSweepMs: env.DATA_INGESTION_SWEEP_MS,
+      maxLineBytes: env.DATA_MAX_LINE_BYTES,
+      maxRollupKeys: env.DATA_MAX_ROLLUP_KEYS,
+      idempotencyTtlSeconds: env.DATA_IDEMPOTENCY_TTL_S,
     },
     usage: {
       flushIntervalMs: env.USAGE_FLUSH_INTERVAL_MS,
       sampleCheckMs: env.USAGE_SAMPLE_CHECK_MS,
-      store: env.USAGE_STORE,
+      // A single-tenant workload's login role can write only its tenant's schema, never a platform table.
+      store: env.TENANT_MODE === 'single' ? ('tenant' as const) : env.USAGE_STORE,
       collectIntervalMs: env.USAGE_COLLECT_INTERVAL_MS,
     },
   };

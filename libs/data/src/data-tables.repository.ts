@@ -44,7 +44,22 @@ CREATE TABLE IF NOT EXISTS ingestions (
   errors jsonb NOT NULL DEFAULT '[]',
   created_at timestamptz NOT NULL DEFAULT now(),
   finished_at timestamptz
-);`;
+);
+CREATE TABLE IF NOT EXISTS ingestion_parts (
+  ingestion_id uuid NOT NULL REFERENCES ingestions (id) ON DELETE CASCADE,
+  seq integer NOT NULL,
+  data bytea NOT NULL,
+  PRIMARY KEY (ingestion_id, seq)
+);
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+  key text PRIMARY KEY,
+  route text NOT NULL,
+  body_hash text NOT NULL,
+  status integer NOT NULL,
+  answer jsonb NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS idempotency_keys_created_idx ON idempotency_keys (created_at);`;
 
 /**
  * Every data repository runs its work through here: one transaction under the tenant's role and

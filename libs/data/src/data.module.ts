@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { DataTablesRepository } from './data-tables.repository.js';
 import { DataTenantsRepository } from './data-tenants.repository.js';
+import { IdempotencyRepository } from './idempotency.repository.js';
+import { IdempotentWrites } from './idempotent-writes.js';
 import { IngestionQueue } from './ingestion.queue.js';
 import { IngestionSweeper } from './ingestion.sweeper.js';
 import { IngestionWorker } from './ingestion.worker.js';
@@ -27,6 +29,8 @@ import { StatsCache } from './stats-cache.js';
     IngestionWorker,
     DataTenantsRepository,
     IngestionSweeper,
+    IdempotencyRepository,
+    IdempotentWrites,
   ],
   exports: [MeasurementsService, RecordsService, IngestionsService],
 })

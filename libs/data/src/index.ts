@@ -1,3 +1,4 @@
+export * from './data-answers.js';
 export * from './data.module.js';
 export * from './ingestions.service.js';
 export * from './measurement-queries.js';

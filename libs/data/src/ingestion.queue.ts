@@ -18,6 +18,7 @@ export class IngestionQueue implements OnModuleDestroy {
 
   constructor(@Inject(PLATFORM_CONFIG) config: PlatformConfig) {
     this.redis = createRedis(config.redis, 'producer');
+    this.redis.on('error', (error: Error) => this.logger.warn(`Redis: ${error.message}`));
     this.queue = new Queue(INGESTION_QUEUE, { connection: this.redis, prefix: config.redis.prefix });
     this.queue.on('error', (error) => this.logger.warn(`Queue connection: ${error.message}`));
   }

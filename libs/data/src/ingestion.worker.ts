@@ -19,6 +19,7 @@ export class IngestionWorker implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     this.redis = createRedis(this.config.redis, 'worker');
+    this.redis.on('error', (error: Error) => this.logger.warn(`Redis: ${error.message}`));
     this.worker = new Worker(INGESTION_QUEUE, (job) => this.process(job), {
       connection: this.redis,
       prefix: this.config.redis.prefix,
@@ -33,6 +34,9 @@ export class IngestionWorker implements OnModuleInit, OnModuleDestroy {
     const payload = ingestionJobPayloadSchema.safeParse(job.data);
     if (!payload.success) throw new UnrecoverableError(`Malformed ingestion job: ${payload.error.message}`);
     const { tenantId, tenantSlug, ingestionId } = payload.data;
+    // A single-tenant worker's queue is its tenant's (prefix), but Redis' one AUTH string is shared.
+    const single = this.config.tenancy.single;
+    if (single && tenantId !== single.tenantId) throw new UnrecoverableError('Job of another tenant');
     await this.ingestions.process({ tenantId, tenantSlug }, ingestionId);
   }
 

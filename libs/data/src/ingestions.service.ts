@@ -7,11 +7,14 @@ import { DomainError, isDomainError } from '@platform/errors';
 import { meterRowsStored } from '@platform/usage';
 import { DataTablesRepository } from './data-tables.repository.js';
 import { dataRowsStored } from './data.metrics.js';
+import type { IngestionAnswer, IngestionSubmittedAnswer } from './data-answers.js';
+import { IdempotentWrites } from './idempotent-writes.js';
 import { IngestionQueue } from './ingestion.queue.js';
-import { type IngestionOutcome, IngestionsRepository } from './ingestions.repository.js';
+import { type ClaimedIngestion, type IngestionOutcome, IngestionsRepository } from './ingestions.repository.js';
 import { parseMeasurement } from './measurement-row.js';
 import { MeasurementsService } from './measurements.service.js';
-import { type BodyItem, type RequestBody, bodyFormatOf, bodyItems, readBounded } from './request-body.js';
+import { HourRollups } from './measurement-hours.js';
+import { type BodyItem, type RequestBody, bodyFormatOf, bodyItems, bodyParts } from './request-body.js';
 
 const MAX_REPORTED_ERRORS = 100;
 
@@ -28,17 +31,30 @@ export class IngestionsService {
     private readonly ingestions: IngestionsRepository,
     private readonly measurements: MeasurementsService,
     private readonly queue: IngestionQueue,
+    private readonly idempotent: IdempotentWrites,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
   ) {}
 
-  async submit(tenant: TenantRef, body: RequestBody): Promise<{ ingestionId: string }> {
-    const maxBytes = this.config.dataApi.maxAsyncBytes;
+  /**
+   * The body streams into the ingestion's parts as it arrives; one transaction (with the
+   * Idempotency-Key's outcome, if any), so a refused body leaves nothing.
+   */
+  async submit(tenant: TenantRef, body: RequestBody): Promise<IngestionSubmittedAnswer> {
     bodyFormatOf(body.contentType);
-    const payload = await readBounded(body.stream, maxBytes);
+    const maxBytes = this.config.dataApi.maxAsyncBytes;
     const ingestionId = randomUUID();
-    await this.tables.run(tenant, (client) =>
-      this.ingestions.create(client, ingestionId, body.contentType ?? '', payload),
+    const outcome = await this.tables.run(tenant, (client) =>
+      this.idempotent.run(client, body, { status: 202, maxBytes }, async (read) => {
+        await this.ingestions.create(client, ingestionId, body.contentType ?? '');
+        let seq = 0;
+        for await (const part of bodyParts(read.stream, maxBytes)) {
+          await this.ingestions.addPart(client, ingestionId, seq, part);
+          seq += 1;
+        }
+        return { ingestionId };
+      }),
     );
+    if (outcome.replayed) return outcome.answer;
     // Redis being down does not lose the batch: it is committed, and the sweep queues it later.
     await this.queue
       .enqueue({ version: 1, tenantId: tenant.tenantId, tenantSlug: tenant.tenantSlug, ingestionId })
@@ -48,7 +64,7 @@ export class IngestionsService {
     return { ingestionId };
   }
 
-  async get(tenant: TenantRef, id: string) {
+  async get(tenant: TenantRef, id: string): Promise<IngestionAnswer> {
     const row = await this.tables.run(tenant, (client) => this.ingestions.get(client, id));
     if (!row) throw new DomainError('IngestionNotFound', `No ingestion ${id}`, { id });
     return {
@@ -71,7 +87,7 @@ export class IngestionsService {
     const stored = await this.tables.run(tenant, async (client) => {
       const claimed = await this.ingestions.claim(client, ingestionId);
       if (!claimed) return undefined;
-      const body = () => ({ contentType: claimed.contentType, stream: Readable.from([claimed.payload]) });
+      const body = () => ({ contentType: claimed.contentType, stream: this.bodyOf(tenant, ingestionId, claimed) });
       const problems = await this.problemsIn(bodyItems(body(), this.limits()));
       if (problems.rejected > 0) {
         await this.ingestions.finish(client, ingestionId, { state: 'failed', accepted: 0, ...problems });
@@ -121,12 +137,16 @@ export class IngestionsService {
     const errors: IngestionOutcome['errors'] = [];
     let rejected = 0;
     let rows = 0;
+    const rollups = new HourRollups(this.config.dataApi.maxRollupKeys);
     try {
       for await (const batch of items) {
         for (const item of batch) {
           rows += 1;
           const row = parseMeasurement(item.value);
-          if (typeof row !== 'string') continue;
+          if (typeof row !== 'string') {
+            rollups.add(row, item.line);
+            continue;
+          }
           rejected += 1;
           if (errors.length < MAX_REPORTED_ERRORS) errors.push({ line: item.line, reason: row });
         }
@@ -148,7 +168,22 @@ export class IngestionsService {
     return { rejected, errors };
   }
 
+  /**
+   * Parts are read one at a time, each on a connection of its own: the claiming one is busy with
+   * COPY while they are read. They were committed by the submit, so any connection sees them.
+   */
+  private bodyOf(tenant: TenantRef, ingestionId: string, claimed: ClaimedIngestion): Readable {
+    if (claimed.payload) return Readable.from([claimed.payload]);
+    const read = (seq: number) => this.tables.run(tenant, (client) => this.ingestions.part(client, ingestionId, seq));
+    return Readable.from(
+      (async function* () {
+        for (let seq = 0; seq < claimed.parts; seq += 1) yield await read(seq);
+      })(),
+    );
+  }
+
   private limits() {
-    return { maxJsonBytes: this.config.dataApi.maxAsyncBytes, maxStreamBytes: this.config.dataApi.maxAsyncBytes };
+    const { maxAsyncBytes, maxLineBytes } = this.config.dataApi;
+    return { maxJsonBytes: maxAsyncBytes, maxStreamBytes: maxAsyncBytes, maxLineBytes };
   }
 }

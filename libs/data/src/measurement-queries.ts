@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DomainError } from '@platform/errors';
 import { HOUR_MS } from './measurement-hours.js';
+import { measurementNameSchema } from './measurement-row.js';
 import type { StatsRanges } from './measurements.repository.js';
 import { STATS_GROUP_BYS } from './measurement-stats.sql.js';
 
@@ -14,11 +15,26 @@ const timeRange = {
   to: instant.optional(),
 };
 
+export const MAX_FILTER_VALUES = 50;
+
+/**
+ * `?source=a,b` (or `?source=a&source=b`): the readings of any of these, at most 50 distinct names.
+ * A name that contains a comma cannot be selected this way.
+ */
+const nameFilter = z
+  .union([z.string(), z.array(z.string()).max(MAX_FILTER_VALUES)])
+  .transform((value) => [...new Set((Array.isArray(value) ? value : [value]).flatMap((text) => text.split(',')))])
+  .pipe(z.array(measurementNameSchema).max(MAX_FILTER_VALUES, `at most ${MAX_FILTER_VALUES} names`))
+  .optional();
+
+const seriesFilter = { source: nameFilter, metric: nameFilter };
+
 export const statsQuerySchema = z
   .object({
     groupBy: z.enum(STATS_GROUP_BYS),
     bucket: z.enum(['hour', 'day', 'month']),
     ...timeRange,
+    ...seriesFilter,
   })
   .strict()
   .refine((query) => !query.from || !query.to || query.from < query.to, {
@@ -30,8 +46,7 @@ export type StatsQuery = z.infer<typeof statsQuerySchema>;
 
 export const listMeasurementsQuerySchema = z
   .object({
-    source: z.string().min(1).max(200).optional(),
-    metric: z.string().min(1).max(200).optional(),
+    ...seriesFilter,
     ...timeRange,
     limit: z.coerce.number().int().min(1).max(1_000).default(100),
     cursor: z.string().max(200).optional(),

@@ -13,7 +13,12 @@ export const MEASUREMENT_LIMITS = {
 } as const;
 
 const text = (max: number) => z.string().max(max).refine(isStorableText, 'must not contain U+0000 or a lone surrogate');
-const name = text(MEASUREMENT_LIMITS.nameMaxLength).refine((value) => value.length > 0, 'must not be empty');
+/** A `source` or `metric`, as stored and as filtered on. */
+export const measurementNameSchema = text(MEASUREMENT_LIMITS.nameMaxLength).refine(
+  (value) => value.length > 0,
+  'must not be empty',
+);
+const name = measurementNameSchema;
 const tagValue = z.union([text(MEASUREMENT_LIMITS.tagValueMaxLength), z.number(), z.boolean()]);
 
 export const measurementSchema = z

@@ -6,9 +6,13 @@ import type { TenantClient } from '@platform/database';
 import type { HourRollup } from './measurement-hours.js';
 import { STATS_SQL, type StatsGroupBy } from './measurement-stats.sql.js';
 
-export interface MeasurementFilter {
-  source?: string;
-  metric?: string;
+/** Readings of any of these sources (and any of these metrics); undefined means all. */
+export interface SeriesFilter {
+  source?: string[];
+  metric?: string[];
+}
+
+export interface MeasurementFilter extends SeriesFilter {
   from?: Date;
   to?: Date;
   after?: { ts: string; id: string };
@@ -21,7 +25,7 @@ export interface MeasurementRow {
   metric: string;
   ts: Date;
   value: number;
-  tags: Record<string, unknown> | null;
+  tags: Record<string, string | number | boolean> | null;
 }
 
 export interface StatsRanges {
@@ -89,7 +93,7 @@ export class MeasurementsRepository {
   async list(client: TenantClient, filter: MeasurementFilter): Promise<MeasurementRow[]> {
     const result = await client.query<MeasurementRow>(
       `SELECT id::text AS id, source, metric, ts, value, tags FROM measurements
-       WHERE ($1::text IS NULL OR source = $1) AND ($2::text IS NULL OR metric = $2)
+       WHERE ($1::text[] IS NULL OR source = ANY($1)) AND ($2::text[] IS NULL OR metric = ANY($2))
          AND ($3::timestamptz IS NULL OR ts >= $3) AND ($4::timestamptz IS NULL OR ts < $4)
          AND ($5::timestamptz IS NULL OR (ts, id) > ($5::timestamptz, $6::bigint))
        ORDER BY ts, id LIMIT $7`,
@@ -111,6 +115,7 @@ export class MeasurementsRepository {
     groupBy: StatsGroupBy,
     bucket: string,
     ranges: StatsRanges,
+    series: SeriesFilter,
     limit: number,
   ): Promise<StatsRow[]> {
     const result = await client.query<StatsRow>(STATS_SQL[groupBy], [
@@ -123,6 +128,8 @@ export class MeasurementsRepository {
       ranges.rawTail?.to ?? null,
       bucket,
       limit,
+      series.source ?? null,
+      series.metric ?? null,
     ]);
     return result.rows;
   }

@@ -5,6 +5,8 @@ import { DomainError, isDomainError } from '@platform/errors';
 import { meterRowsStored } from '@platform/usage';
 import { DataTablesRepository } from './data-tables.repository.js';
 import { dataBatchesRefused, dataRowsStored, statsCacheLookups } from './data.metrics.js';
+import type { AcceptedAnswer, ReadingsPage, StatsAnswer } from './data-answers.js';
+import { IdempotentWrites } from './idempotent-writes.js';
 import { HourRollups } from './measurement-hours.js';
 import {
   type ListMeasurementsQuery,
@@ -43,29 +45,41 @@ export class MeasurementsService {
     private readonly tables: DataTablesRepository,
     private readonly measurements: MeasurementsRepository,
     private readonly cache: StatsCache,
+    private readonly idempotent: IdempotentWrites,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
   ) {}
 
-  async ingest(tenant: TenantRef, body: RequestBody): Promise<{ accepted: number }> {
-    const answer = await this.ingestItems(tenant, bodyItems(body, this.config.dataApi)).catch((error: unknown) => {
-      if (isDomainError(error)) dataBatchesRefused.inc({ kind: 'measurements' });
-      throw error;
-    });
-    dataRowsStored.inc({ kind: 'measurements', path: 'sync' }, answer.accepted);
-    meterRowsStored(tenant, 'measurements', answer.accepted);
-    return answer;
+  async ingest(tenant: TenantRef, body: RequestBody): Promise<AcceptedAnswer> {
+    const limits = {
+      status: 200,
+      maxBytes: Math.max(this.config.dataApi.maxStreamBytes, this.config.dataApi.maxJsonBytes),
+    };
+    let stored: StoredBatch | undefined;
+    const outcome = await this.tables
+      .run(tenant, (client) =>
+        this.idempotent.run(client, body, limits, async (read) => {
+          stored = await this.storeRows(client, bodyItems(read, this.config.dataApi));
+          return { accepted: stored.accepted };
+        }),
+      )
+      .catch((error: unknown) => {
+        if (isDomainError(error)) dataBatchesRefused.inc({ kind: 'measurements' });
+        throw error;
+      });
+    if (stored) {
+      dataRowsStored.inc({ kind: 'measurements', path: 'sync' }, stored.accepted);
+      meterRowsStored(tenant, 'measurements', stored.accepted);
+      await this.afterCommit(tenant, stored);
+    }
+    return outcome.answer;
   }
 
-  /** All or nothing: rows are validated while they stream into COPY, and one bad row rolls the transaction back. */
-  async ingestItems(tenant: TenantRef, items: AsyncIterable<BodyItem[]>): Promise<{ accepted: number }> {
-    const stored = await this.tables.run(tenant, (client) => this.storeRows(client, items));
-    await this.afterCommit(tenant, stored);
-    return { accepted: stored.accepted };
-  }
-
-  /** Inside the caller's tenant transaction; call `afterCommit` once it has committed. */
+  /**
+   * All or nothing: rows are validated while they stream into COPY, and one bad row rolls the
+   * caller's tenant transaction back. Call `afterCommit` once it has committed.
+   */
   async storeRows(client: TenantClient, items: AsyncIterable<BodyItem[]>): Promise<StoredBatch> {
-    const rollups = new HourRollups();
+    const rollups = new HourRollups(this.config.dataApi.maxRollupKeys);
     const accepted = await this.measurements.copyIn(client, this.copyLines(items, rollups));
     await this.measurements.addHours(client, rollups.values());
     return { accepted, rollups };
@@ -75,7 +89,7 @@ export class MeasurementsService {
     if (stored.accepted > 0) await this.cache.invalidate(tenant, stored.rollups.minTsMs, stored.rollups.maxTsMs);
   }
 
-  async list(tenant: TenantRef, query: ListMeasurementsQuery) {
+  async list(tenant: TenantRef, query: ListMeasurementsQuery): Promise<ReadingsPage> {
     const after = query.cursor ? decodeMeasurementCursor(query.cursor) : undefined;
     const rows = await this.tables.run(tenant, (client) => this.measurements.list(client, { ...query, after }));
     const last = rows.length === query.limit ? rows[rows.length - 1] : undefined;
@@ -91,15 +105,23 @@ export class MeasurementsService {
     };
   }
 
-  async stats(tenant: TenantRef, query: StatsQuery): Promise<{ rows: StatsAnswerRow[]; cached: boolean }> {
-    const queryKey = JSON.stringify([query.groupBy, query.bucket, query.from?.toISOString(), query.to?.toISOString()]);
+  async stats(tenant: TenantRef, query: StatsQuery): Promise<StatsAnswer> {
+    const series = { source: query.source?.toSorted(), metric: query.metric?.toSorted() };
+    const queryKey = JSON.stringify([
+      query.groupBy,
+      query.bucket,
+      query.from?.toISOString(),
+      query.to?.toISOString(),
+      series.source ?? null,
+      series.metric ?? null,
+    ]);
     const cached = await this.cache.get(tenant, queryKey);
     statsCacheLookups.inc({ result: cached ? 'hit' : 'miss' });
     if (cached) return { rows: JSON.parse(cached) as StatsAnswerRow[], cached: true };
     const version = await this.cache.version(tenant);
     const ranges = statsRangesOf(query.from, query.to);
     const rows = await this.tables.run(tenant, (client) =>
-      this.measurements.stats(client, query.groupBy, query.bucket, ranges, MAX_STATS_ROWS + 1),
+      this.measurements.stats(client, query.groupBy, query.bucket, ranges, series, MAX_STATS_ROWS + 1),
     );
     if (rows.length > MAX_STATS_ROWS) {
       throw new DomainError(
@@ -136,7 +158,7 @@ export class MeasurementsService {
         rows += 1;
         if (rows > maxRows)
           throw new DomainError('PayloadTooLarge', `At most ${maxRows} rows per request`, { maxRows });
-        rollups.add(row);
+        rollups.add(row, item.line);
         text += measurementCopyLine(row);
       }
       if (text) yield text;

@@ -6,6 +6,8 @@ export const RECORD_LIMITS = {
   // stored but never read back by URL.
   keyMaxLength: 100,
   dataMaxBytes: 1024 * 1024,
+  // An NDJSON line carries a key and data of up to 1 MiB once re-serialised; escapes (`\u0041`) may make the line itself longer.
+  ndjsonLineMaxBytes: 2 * 1024 * 1024,
 } as const;
 
 export const collectionNameSchema = z
@@ -18,7 +20,8 @@ export const recordKeySchema = z
   .max(RECORD_LIMITS.keyMaxLength)
   .refine(isStorableText, 'must not contain U+0000 or a lone surrogate');
 
-const recordSchema = z.object({ key: recordKeySchema, data: z.unknown() }).strict();
+/** One item of a record batch (a JSON array element or an NDJSON line). */
+export const recordItemSchema = z.object({ key: recordKeySchema, data: z.unknown() }).strict();
 
 export interface RecordInput {
   key: string;
@@ -39,7 +42,7 @@ export function toRecordInput(key: unknown, data: unknown): RecordInput | string
 }
 
 export function parseRecordItem(value: unknown): RecordInput | string {
-  const parsed = recordSchema.safeParse(value);
+  const parsed = recordItemSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     return `${issue.path.length ? issue.path.join('.') : '(row)'}: ${issue.message}`;

@@ -5,8 +5,10 @@ import { DomainError, isDomainError } from '@platform/errors';
 import { meterRowsStored } from '@platform/usage';
 import { DataTablesRepository } from './data-tables.repository.js';
 import { dataBatchesRefused, dataRowsStored } from './data.metrics.js';
+import type { RecordAnswer, RecordsPage } from './data-answers.js';
+import { IdempotentWrites } from './idempotent-writes.js';
 import { importRecords } from './record-import.js';
-import { type ListRecordsQuery, type RecordInput, parseRecordItem } from './record-row.js';
+import { type ListRecordsQuery, RECORD_LIMITS, type RecordInput, parseRecordItem } from './record-row.js';
 import { RecordsRepository, type StoredRecord } from './records.repository.js';
 import { type RequestBody, bodyItems, invalidRow } from './request-body.js';
 
@@ -16,7 +18,7 @@ const CHUNK_BYTES = 4 * 1024 * 1024;
 // A list page holds at most this much stored data (plus the one record that crosses it).
 const PAGE_DATA_BYTES = 4 * 1024 * 1024;
 
-function view(record: StoredRecord) {
+function view(record: StoredRecord): RecordAnswer {
   return { key: record.key, data: record.data, updatedAt: record.updated_at.toISOString() };
 }
 
@@ -25,11 +27,19 @@ export class RecordsService {
   constructor(
     private readonly tables: DataTablesRepository,
     private readonly records: RecordsRepository,
+    private readonly idempotent: IdempotentWrites,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
   ) {}
 
   async upsert(tenant: TenantRef, collection: string, body: RequestBody): Promise<{ upserted: number }> {
-    return { upserted: await this.store(tenant, collection, this.recordItems(body), 'sync') };
+    return this.store(
+      tenant,
+      collection,
+      body,
+      'sync',
+      (read) => this.recordItems(read),
+      (upserted) => ({ upserted }),
+    );
   }
 
   async import(
@@ -39,18 +49,23 @@ export class RecordsService {
     keyField: string | undefined,
   ): Promise<{ imported: number }> {
     const maxBytes = this.config.dataApi.maxImportBytes;
-    return {
-      imported: await this.store(tenant, collection, importRecords(body.stream, { keyField, maxBytes }), 'import'),
-    };
+    return this.store(
+      tenant,
+      collection,
+      body,
+      'import',
+      (read) => importRecords(read.stream, { keyField, maxBytes }),
+      (imported) => ({ imported }),
+    );
   }
 
-  async get(tenant: TenantRef, collection: string, key: string) {
+  async get(tenant: TenantRef, collection: string, key: string): Promise<RecordAnswer> {
     const record = await this.tables.run(tenant, (client) => this.records.get(client, collection, key));
     if (!record) throw new DomainError('RecordNotFound', `No record ${key} in ${collection}`, { collection, key });
     return view(record);
   }
 
-  async list(tenant: TenantRef, collection: string, query: ListRecordsQuery) {
+  async list(tenant: TenantRef, collection: string, query: ListRecordsQuery): Promise<RecordsPage> {
     const after = query.cursor === undefined ? undefined : Buffer.from(query.cursor, 'base64url').toString('utf8');
     const page = await this.tables.run(tenant, (client) =>
       this.records.list(client, collection, {
@@ -70,21 +85,31 @@ export class RecordsService {
   }
 
   /** All or nothing: chunks are upserted as they arrive, inside one transaction that a bad record rolls back. */
-  private async store(
+  private async store<A>(
     tenant: TenantRef,
     collection: string,
-    inputs: AsyncIterable<RecordInput>,
+    body: RequestBody,
     path: 'sync' | 'import',
-  ): Promise<number> {
-    const stored = await this.tables
-      .run(tenant, (client) => this.upsertAll(client, collection, inputs))
+    inputsOf: (body: RequestBody) => AsyncIterable<RecordInput>,
+    answerOf: (count: number) => A,
+  ): Promise<A> {
+    const { maxStreamBytes, maxJsonBytes, maxImportBytes } = this.config.dataApi;
+    const limits = { status: 200, maxBytes: Math.max(maxStreamBytes, maxJsonBytes, maxImportBytes) };
+    let stored = 0;
+    const outcome = await this.tables
+      .run(tenant, (client) =>
+        this.idempotent.run(client, body, limits, async (read) => {
+          stored = await this.upsertAll(client, collection, inputsOf(read));
+          return answerOf(stored);
+        }),
+      )
       .catch((error: unknown) => {
         if (isDomainError(error)) dataBatchesRefused.inc({ kind: 'records' });
         throw error;
       });
     dataRowsStored.inc({ kind: 'records', path }, stored);
     meterRowsStored(tenant, 'records', stored);
-    return stored;
+    return outcome.answer;
   }
 
   private async upsertAll(
@@ -115,7 +140,8 @@ export class RecordsService {
   private async *recordItems(body: RequestBody): AsyncGenerator<RecordInput> {
     const maxRows = this.config.dataApi.maxRowsPerRequest;
     let rows = 0;
-    for await (const batch of bodyItems(body, this.config.dataApi)) {
+    const limits = { ...this.config.dataApi, maxLineBytes: RECORD_LIMITS.ndjsonLineMaxBytes };
+    for await (const batch of bodyItems(body, limits)) {
       for (const item of batch) {
         const record = parseRecordItem(item.value);
         if (typeof record === 'string') throw invalidRow(item.line, record);

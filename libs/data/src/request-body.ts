@@ -1,11 +1,12 @@
 import type { Readable } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
 import { DomainError } from '@platform/errors';
 
 /** A request body as the data API receives it: never parsed by Fastify, so it can be streamed. */
 export interface RequestBody {
   contentType: string | undefined;
   stream: Readable;
+  /** From the `Idempotency-Key` header; `route` is the method and URL the key is bound to. */
+  idempotency?: { key: string; route: string };
 }
 
 export type BodyFormat = 'json' | 'ndjson';
@@ -56,6 +57,25 @@ export async function readBounded(stream: Readable, maxBytes: number): Promise<B
   return Buffer.concat(chunks);
 }
 
+/** The body in pieces of about `partBytes` (a piece ends at the chunk that reaches it), refused past `maxBytes`. */
+export async function* bodyParts(stream: Readable, maxBytes: number, partBytes = 1024 * 1024): AsyncGenerator<Buffer> {
+  let chunks: Buffer[] = [];
+  let partSize = 0;
+  let size = 0;
+  for await (const chunk of chunksOf(stream)) {
+    size += chunk.length;
+    if (size > maxBytes) throw tooLarge(maxBytes);
+    chunks.push(chunk);
+    partSize += chunk.length;
+    if (partSize >= partBytes) {
+      yield Buffer.concat(chunks);
+      chunks = [];
+      partSize = 0;
+    }
+  }
+  if (partSize) yield Buffer.concat(chunks);
+}
+
 /** JSON bodies are parsed whole, so they get a tighter byte limit than streamed ones. */
 export async function readJsonBounded(stream: Readable, maxBytes: number): Promise<unknown> {
   const text = (await readBounded(stream, maxBytes)).toString('utf8');
@@ -67,13 +87,19 @@ export async function readJsonBounded(stream: Readable, maxBytes: number): Promi
   }
 }
 
+export interface BodyLimits {
+  maxJsonBytes: number;
+  maxStreamBytes: number;
+  maxLineBytes: number;
+}
+
 /**
  * Yields a batch's items a network chunk at a time (one array per chunk), so callers can do
  * per-chunk work such as one COPY write, and memory holds one chunk, not the body.
  */
-export async function* bodyItems(body: RequestBody, limits: { maxJsonBytes: number; maxStreamBytes: number }) {
+export async function* bodyItems(body: RequestBody, limits: BodyLimits) {
   if (bodyFormatOf(body.contentType) === 'ndjson') {
-    yield* ndjsonItems(chunksOf(body.stream), limits.maxStreamBytes);
+    yield* ndjsonItems(chunksOf(body.stream), { maxBytes: limits.maxStreamBytes, maxLineBytes: limits.maxLineBytes });
     return;
   }
   const parsed = await readJsonBounded(body.stream, limits.maxJsonBytes);
@@ -82,16 +108,30 @@ export async function* bodyItems(body: RequestBody, limits: { maxJsonBytes: numb
   for (let start = 0; start < items.length; start += 5_000) yield items.slice(start, start + 5_000);
 }
 
+export function lineTooLong(line: number, limitBytes: number): DomainError {
+  return new DomainError(
+    'PayloadTooLarge',
+    `Line ${line} exceeds ${limitBytes} bytes; nothing from this batch was stored`,
+    { line, limitBytes },
+  );
+}
+
+/**
+ * Splits on the newline byte (never part of a multi-byte UTF-8 character), so each byte is looked
+ * at once: an unfinished line is kept as a list of chunk slices and joined once, when it ends. A line
+ * is refused as soon as it grows past `maxLineBytes`, without waiting for its end.
+ */
 export async function* ndjsonItems(
   stream: AsyncIterable<Buffer | string> | Iterable<Buffer | string>,
-  maxBytes: number,
+  limits: { maxBytes: number; maxLineBytes: number },
 ): AsyncGenerator<BodyItem[]> {
-  const decoder = new StringDecoder('utf8');
-  let pending = '';
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
   let line = 0;
   let size = 0;
-  const parseLine = (text: string, items: BodyItem[]) => {
+  const parseLine = (bytes: Buffer, items: BodyItem[]) => {
     line += 1;
+    const text = bytes.toString('utf8');
     if (!text.trim()) return;
     try {
       items.push({ line, value: JSON.parse(text) });
@@ -99,31 +139,59 @@ export async function* ndjsonItems(
       throw invalidRow(line, `not valid JSON (${(error as Error).message})`);
     }
   };
+  const takeLine = (tail: Buffer): Buffer => {
+    const whole = pending.length ? Buffer.concat([...pending, tail]) : tail;
+    pending = [];
+    pendingBytes = 0;
+    return whole;
+  };
   for await (const chunk of stream) {
     const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     size += buffer.length;
-    if (size > maxBytes) throw tooLarge(maxBytes);
-    const lines = (pending + decoder.write(buffer)).split('\n');
-    pending = lines.pop()!;
+    if (size > limits.maxBytes) throw tooLarge(limits.maxBytes);
     const items: BodyItem[] = [];
-    for (const text of lines) parseLine(text, items);
+    let start = 0;
+    for (let end = buffer.indexOf(10); end !== -1; end = buffer.indexOf(10, start)) {
+      if (pendingBytes + end - start > limits.maxLineBytes) throw lineTooLong(line + 1, limits.maxLineBytes);
+      parseLine(takeLine(buffer.subarray(start, end)), items);
+      start = end + 1;
+    }
+    if (start < buffer.length) {
+      pendingBytes += buffer.length - start;
+      if (pendingBytes > limits.maxLineBytes) throw lineTooLong(line + 1, limits.maxLineBytes);
+      pending.push(buffer.subarray(start));
+    }
     if (items.length) yield items;
   }
   const items: BodyItem[] = [];
-  parseLine(pending + decoder.end(), items);
+  parseLine(takeLine(Buffer.alloc(0)), items);
   if (items.length) yield items;
 }
 
-/** Reads and discards what is left of a body nobody read (or read to the end); gives up past `maxBytes`. */
-export async function drainBody(stream: Readable, maxBytes: number): Promise<void> {
-  if (stream.readableEnded || stream.destroyed) return;
+/**
+ * Reads and discards what is left of a body nobody read (or read to the end); gives up past
+ * `maxBytes` or `maxMs`, so a refused upload costs a bounded amount. True when the body was read to its end.
+ */
+export async function drainBody(stream: Readable, maxBytes: number, maxMs: number): Promise<boolean> {
+  if (stream.readableEnded || stream.destroyed) return true;
+  const deadline = Date.now() + maxMs;
   let size = 0;
+  const iterator = stream.iterator({ destroyOnReturn: false });
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), maxMs);
+  });
   try {
-    for await (const chunk of chunksOf(stream)) {
-      size += chunk.length;
-      if (size > maxBytes) break;
+    for (;;) {
+      const next = await Promise.race([iterator.next(), late]);
+      if (next === 'late' || next.done) return next !== 'late';
+      size += (next.value as Buffer).length;
+      if (size > maxBytes || Date.now() > deadline) return false;
     }
   } catch {
-    // the client went away; nothing to drain
+    return true; // the client went away; nothing to drain
+  } finally {
+    clearTimeout(timer);
+    void iterator.return?.();
   }
 }

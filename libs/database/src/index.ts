@@ -8,3 +8,4 @@ export * from './generated/enums.js';
 export * from './tenant-database-names.js';
 export * from './tenant-sql.service.js';
 export * from './pg-connection.js';
+export * from './postgres-password.js';

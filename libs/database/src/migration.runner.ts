@@ -34,6 +34,8 @@ export async function applyMigrations(
 ): Promise<AppliedMigration[]> {
   await createDatabaseIfMissing(databaseUrl, caCertFile);
   const client = new pg.Client(pgConnectionOptions({ url: databaseUrl, caCertFile }));
+  // A lost connection also fails the query in flight, which is what reports it; unheard, the event would crash the starter.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
@@ -92,6 +94,7 @@ async function createDatabaseIfMissing(databaseUrl: string, caCertFile?: string)
   const adminUrl = new URL(databaseUrl);
   adminUrl.pathname = '/postgres';
   const admin = new pg.Client(pgConnectionOptions({ url: adminUrl.toString(), caCertFile }));
+  admin.on('error', () => undefined);
   await admin.connect();
   try {
     const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);

@@ -11,5 +11,7 @@ describe('tenantDatabaseNames', () => {
   it('stays within the Postgres identifier limit for the longest slug', () => {
     const sut = tenantDatabaseNames(`a${'b'.repeat(38)}c`, 'platform');
     expect(sut.role.length).toBeLessThanOrEqual(63);
+    expect(sut.login.length).toBeLessThanOrEqual(63);
+    expect(sut.login).toBe(`${sut.role}_l`);
   });
 });

@@ -2,7 +2,10 @@ import { createHash } from 'node:crypto';
 
 export interface TenantDatabaseNames {
   schema: string;
+  /** NOLOGIN owner of the schema; shared workloads `SET ROLE` to it. */
   role: string;
+  /** LOGIN role of the tenant's own workloads (GKE): a member of `role`, nothing else. */
+  login: string;
 }
 
 /**
@@ -13,5 +16,6 @@ export interface TenantDatabaseNames {
 export function tenantDatabaseNames(slug: string, databaseName: string): TenantDatabaseNames {
   const schema = `t_${slug.replaceAll('-', '_')}`;
   const databaseTag = createHash('sha256').update(databaseName).digest('hex').slice(0, 8);
-  return { schema, role: `${schema}_r${databaseTag}` };
+  const role = `${schema}_r${databaseTag}`;
+  return { schema, role, login: `${role}_l` };
 }

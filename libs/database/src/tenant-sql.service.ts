@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import pg from 'pg';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
+import { isDependencyUnavailable } from '@platform/errors';
 import { pgConnectionOptions } from './pg-connection.js';
 import { quoteIdent, databaseNameOf } from './sql-identifier.js';
 import { tenantDatabaseNames } from './tenant-database-names.js';
@@ -31,9 +32,20 @@ export class TenantSqlService implements OnModuleDestroy {
     this.databaseName = databaseNameOf(config.database.url);
   }
 
+  /**
+   * A connection that dies while checked out emits `'error'` on its client, which the pool only
+   * listens for while the client is idle: unheard, it would crash the process. Here it is heard,
+   * the unit of work fails with it (a 503 upstream), and the broken client is discarded, not reused.
+   */
   async run<T>(tenant: TenantRef, work: (client: TenantClient) => Promise<T>): Promise<T> {
     const names = tenantDatabaseNames(tenant.tenantSlug, this.databaseName);
     const client = await this.pool.connect();
+    let lost: Error | undefined;
+    const onError = (error: Error) => {
+      lost ??= error;
+      this.logger.warn(`Postgres connection lost during a request: ${error.message}`);
+    };
+    client.on('error', onError);
     try {
       await client.query(
         `BEGIN; SET LOCAL ROLE ${quoteIdent(names.role)}; SET LOCAL search_path TO ${quoteIdent(names.schema)}`,
@@ -42,14 +54,21 @@ export class TenantSqlService implements OnModuleDestroy {
       await client.query('COMMIT');
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
+      if (!lost) await client.query('ROLLBACK').catch(() => undefined);
+      // A query on a client that already lost its connection fails with "not queryable"; the cause is the loss.
+      throw lost && !isDependencyUnavailable(error) ? lost : error;
     } finally {
-      client.release();
+      client.removeListener('error', onError);
+      client.release(lost ?? (isBroken(client) ? new Error('connection unusable') : undefined));
     }
   }
 
   async onModuleDestroy(): Promise<void> {
     await this.pool.end();
   }
+}
+
+/** pg marks a client that hit a connection error as no longer queryable; such a client must not go back to the pool. */
+function isBroken(client: pg.PoolClient): boolean {
+  return (client as unknown as { _queryable?: boolean })._queryable === false;
 }

@@ -8,11 +8,12 @@ import { EdgeController } from './edge.controller.js';
 import { EdgePagesService } from './edge-pages.service.js';
 import { EdgeTokensController } from './edge-tokens.controller.js';
 import { EdgeTokensService } from './edge-tokens.service.js';
+import { TenantOpenApiController } from './tenant-openapi.controller.js';
 import { WorkloadProxy } from './workload.proxy.js';
 
 @Module({
   imports: [RouteResolverModule, HealthModule, TenantAuthModule],
-  controllers: [EdgeTokensController, EdgeController],
+  controllers: [EdgeTokensController, TenantOpenApiController, EdgeController],
   providers: [
     EdgePagesService,
     EdgeTokensService,

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { startDraining } from '@platform/observability';
 
 // Past this, connections still open after the delay (a stuck upload, a client that never reads)
-// are cut, so a replica always exits inside Kubernetes' default 30 s grace period.
+// are cut, so a replica exits within SHUTDOWN_DELAY_MS + 20 s, inside its pod's grace period.
 const MAX_CLOSE_MS = 20_000;
 
 export interface Stoppable {

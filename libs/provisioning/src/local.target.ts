@@ -5,7 +5,9 @@ import { traced } from '@platform/observability';
 import { PrismaService, databaseNameOf, tenantDatabaseNames } from '@platform/database';
 import { type DesiredRoute, RouteEventsPublisher, RoutesRepository } from '@platform/routing';
 import type { TenantSpec } from '@platform/tenancy';
+import { TenantKeyMirrorRepository } from '@platform/tenant-auth';
 import type { ConvergeResult, ProvisioningTarget } from './provisioning-target.js';
+import { TenantCredentialsRepository } from './tenant-credentials.repository.js';
 import { TenantDatabaseRepository } from './tenant-database.repository.js';
 
 export interface LocalTenantPlan {
@@ -43,6 +45,8 @@ export class LocalTarget implements ProvisioningTarget {
   constructor(
     private readonly prisma: PrismaService,
     private readonly database: TenantDatabaseRepository,
+    private readonly credentials: TenantCredentialsRepository,
+    private readonly keyMirror: TenantKeyMirrorRepository,
     private readonly routes: RoutesRepository,
     private readonly routeEvents: RouteEventsPublisher,
     @Inject(ASSET_STORE) private readonly assets: AssetStore,
@@ -57,6 +61,9 @@ export class LocalTarget implements ProvisioningTarget {
     const { changed, notOwned } = await traced('postgres: schema, role and routes', () =>
       this.prisma.$transaction(async (tx) => {
         await this.database.ensure(tx, plan.database);
+        const credential = await this.credentials.ensure(tx, spec.tenantId);
+        await this.database.ensureLogin(tx, plan.database, credential.databasePassword);
+        await this.keyMirror.ensure(tx, plan.database, spec.tenantId);
         return this.routes.replaceForTenant(
           tx,
           spec.tenantId,
@@ -74,7 +81,7 @@ export class LocalTarget implements ProvisioningTarget {
           type: 'Provisioned',
           status: 'True',
           reason: 'SchemaReady',
-          message: `Schema ${plan.database.schema} and its role exist`,
+          message: `Schema ${plan.database.schema}, its role and its login role exist`,
         },
         { type: 'DnsReady', status: 'True', reason: 'Routed', message: `Routed: ${hostnames}` },
         {
@@ -92,6 +99,7 @@ export class LocalTarget implements ProvisioningTarget {
     const changed = await this.prisma.$transaction(async (tx) => {
       const removed = await this.routes.removeForTenant(tx, spec.tenantId);
       await this.database.drop(tx, names);
+      await this.credentials.remove(tx, spec.tenantId);
       return removed;
     });
     await this.routeEvents.publish(changed);

@@ -12,9 +12,14 @@ export type { PulumiFn };
 /** Stack outputs as plain values; secrets are replaced so they never reach logs or the tenant row. */
 export type StackOutputs = Record<string, unknown>;
 
+/** Stack config values; secret ones are encrypted by the stack's secrets provider. */
+export type StackConfig = Record<string, { value: string; secret: boolean }>;
+
 /** One tenant stack, as the pulumi target needs it. */
 export interface TenantStackHandle {
   readonly name: string;
+  /** Sets config keys of the stack (under the project's namespace) before an update. */
+  setConfig(config: StackConfig): Promise<void>;
   refresh(): Promise<void>;
   up(): Promise<StackOutputs>;
   destroy(): Promise<void>;
@@ -76,6 +81,10 @@ class AutomationStackHandle implements TenantStackHandle {
     readonly name: string,
     private readonly stack: Stack,
   ) {}
+
+  async setConfig(config: StackConfig): Promise<void> {
+    await this.stack.setAllConfig(config);
+  }
 
   async refresh(): Promise<void> {
     await this.stack.refresh();

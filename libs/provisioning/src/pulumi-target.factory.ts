@@ -3,7 +3,7 @@ import { databaseNameOf } from '@platform/database';
 import { KubernetesWorkloadsReader } from './kubernetes-workloads.reader.js';
 import { requirePulumiCli } from './pulumi-cli.js';
 import { LocalPulumiAutomation } from './pulumi-automation.js';
-import { PulumiTarget } from './pulumi.target.js';
+import { PulumiTarget, type TenantCredentialsSource } from './pulumi.target.js';
 import type { ProvisioningTarget } from './provisioning-target.js';
 
 // `pulumi up` for a tenant takes minutes (certificates, Cloud SQL users, rollouts); the tenant's
@@ -26,7 +26,11 @@ function pulumiProblems(config: PlatformConfig): string[] {
 }
 
 /** Builds the pulumi target, or stops the boot naming what is missing: the CLI first, then every bad setting. */
-export function createPulumiTarget(config: PlatformConfig, tenantData: ProvisioningTarget): PulumiTarget {
+export function createPulumiTarget(
+  config: PlatformConfig,
+  tenantData: ProvisioningTarget,
+  credentials: TenantCredentialsSource,
+): PulumiTarget {
   requirePulumiCli();
   const problems = pulumiProblems(config);
   if (problems.length > 0) throw new ConfigError(problems);
@@ -46,7 +50,9 @@ export function createPulumiTarget(config: PlatformConfig, tenantData: Provision
       imageTag: pulumi.imageTag ?? '',
       databaseName: databaseNameOf(config.database.url),
       refresh: pulumi.refresh,
+      databaseUrl: config.database.url,
     },
     tenantData,
+    credentials,
   );
 }

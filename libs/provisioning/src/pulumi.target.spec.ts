@@ -1,9 +1,9 @@
 import type { ConditionUpdate, TenantSpec } from '@platform/tenancy';
 import { type RecordedResource, recordProgram, revealSecret } from '../../../pulumi/testing/recording-mocks.js';
 import { aTenantSpec } from '../../../pulumi/testing/tenant-fixtures.js';
-import type { PulumiAutomation, PulumiFn, StackOutputs, TenantStackHandle } from './pulumi-automation.js';
+import type { PulumiAutomation, PulumiFn, StackConfig, StackOutputs, TenantStackHandle } from './pulumi-automation.js';
 import { PulumiOperationError, PulumiStackLockedError } from './pulumi.errors.js';
-import { PulumiTarget, type WorkloadsStatusReader } from './pulumi.target.js';
+import { PulumiTarget, type TenantCredentialsSource, type WorkloadsStatusReader } from './pulumi.target.js';
 import { classifyFailure } from './provisioning.errors.js';
 import type { ConvergeResult, ProvisioningTarget } from './provisioning-target.js';
 
@@ -23,6 +23,7 @@ const SELF_MANAGED_LOCK = commandError(
 class FakeStack implements TenantStackHandle {
   readonly operations: Operation[] = [];
   resources: RecordedResource[] = [];
+  config: StackConfig = {};
   private readonly failures: Partial<Record<Operation, Error[]>> = {};
 
   constructor(
@@ -35,13 +36,22 @@ class FakeStack implements TenantStackHandle {
     return this;
   }
 
+  async setConfig(config: StackConfig): Promise<void> {
+    this.config = { ...this.config, ...config };
+  }
+
   async refresh(): Promise<void> {
     this.step('refresh');
   }
 
   async up(): Promise<StackOutputs> {
     this.step('up');
-    const run = await recordProgram(async () => (await this.program()) ?? {});
+    // As the Automation API would: the program reads the stack's config under the project's name.
+    const entries = Object.entries(this.config).map(([key, setting]) => [`tenant:${key}`, setting] as const);
+    const run = await recordProgram(async () => (await this.program()) ?? {}, {
+      values: Object.fromEntries(entries.map(([key, { value }]) => [key, value])),
+      secretKeys: entries.filter(([, { secret }]) => secret).map(([key]) => key),
+    });
     this.resources = run.resources;
     return run.outputs;
   }
@@ -121,7 +131,11 @@ const SETTINGS = {
   imageTag: '2026.11.25',
   databaseName: 'platform',
   refresh: false,
+  databaseUrl: 'postgresql://platform:platform-secret@10.20.0.3:5432/platform?sslmode=require',
 };
+
+const CREDENTIAL = { databasePassword: 'tenant-db-password', tokenSigningKey: 'k'.repeat(43) };
+const credentials: TenantCredentialsSource = { find: async () => CREDENTIAL };
 
 describe(PulumiTarget.name, () => {
   let automation: FakeAutomation;
@@ -133,7 +147,7 @@ describe(PulumiTarget.name, () => {
     automation = new FakeAutomation();
     workloads = new FakeWorkloads();
     tenantData = new FakeTenantData();
-    sut = new PulumiTarget(automation, workloads, SETTINGS, tenantData);
+    sut = new PulumiTarget(automation, workloads, SETTINGS, tenantData, credentials);
   });
 
   const stack = (slug = 'acme') => automation.stacks.get(`tenant-${slug}`) as FakeStack;
@@ -172,24 +186,40 @@ describe(PulumiTarget.name, () => {
     const reference = stack().resources.find((resource) => resource.type === 'pulumi:pulumi:StackReference');
     expect(reference?.inputs).toMatchObject({ name: 'organization/platform/prod' });
     const secret = stack().resources.find((resource) => resource.type === 'kubernetes:core/v1:Secret');
+    // What the provisioner set on the stack reaches the tenant's Secret; nothing of the platform's does.
     expect(revealSecret(secret?.inputs.stringData)).toEqual({
       secret: true,
       value: {
-        DATABASE_URL: 'postgresql://platform:secret@10.30.0.3:5432/platform',
-        EDGE_SIGNING_SECRET: 'mock-edge-signing-secret-of-32-characters',
-        REDIS_URL: 'redis://10.30.0.4:6379',
-        TENANT_SCHEMA: 't_acme',
-        TENANT_ROLE: expect.stringMatching(/^t_acme_r[0-9a-f]{8}$/),
+        DATABASE_URL: expect.stringMatching(
+          /^postgresql:\/\/t_acme_r[0-9a-f]{8}_l:tenant-db-password@10\.20\.0\.3:5432\/platform\?sslmode=verify-full$/,
+        ),
+        REDIS_URL: 'rediss://:mock-redis-auth-string@10.30.0.4:6378',
+        TENANT_TOKEN_SIGNING_KEY: CREDENTIAL.tokenSigningKey,
       },
     });
+    expect(JSON.stringify(stack().resources)).not.toContain('platform-secret');
     const deployment = stack().resources.find((resource) => resource.type === 'kubernetes:apps/v1:Deployment');
-    expect(JSON.stringify(deployment?.inputs)).toContain(
-      'europe-west1-docker.pkg.dev/mock-project/platform-images/counter:2026.11.25',
-    );
+    expect(JSON.stringify(deployment?.inputs)).toMatch(/@sha256:[0-9a-f]{64}/);
+  });
+
+  it("sets the tenant's own credentials as stack config, secrets as secrets, and nothing of the platform's", async () => {
+    const spec = aTenantSpec({ slug: 'acme' });
+    await sut.converge(spec);
+    const config = stack().config;
+    expect(config).toEqual({
+      tenantDatabaseUrl: { value: expect.any(String), secret: true },
+      tenantTokenSigningKey: { value: CREDENTIAL.tokenSigningKey, secret: true },
+      tenantRedisPrefix: { value: `t:${spec.tenantId}:`, secret: false },
+    });
+    const url = new URL(config.tenantDatabaseUrl!.value);
+    expect(url.username).toMatch(/^t_acme_r[0-9a-f]{8}_l$/);
+    expect(url.password).toBe(CREDENTIAL.databasePassword);
+    expect(`${url.host}${url.pathname}${url.search}`).toBe('10.20.0.3:5432/platform?sslmode=verify-full');
+    expect(JSON.stringify(config)).not.toContain('platform-secret');
   });
 
   it('refreshes before up only when configured to', async () => {
-    sut = new PulumiTarget(automation, workloads, { ...SETTINGS, refresh: true }, tenantData);
+    sut = new PulumiTarget(automation, workloads, { ...SETTINGS, refresh: true }, tenantData, credentials);
     await sut.converge(aTenantSpec());
     expect(stack().operations).toEqual(['refresh', 'up']);
   });

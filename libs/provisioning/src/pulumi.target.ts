@@ -3,7 +3,7 @@ import type { ConditionUpdate, TenantSpec } from '@platform/tenancy';
 import { tenantDatabaseNames } from '@platform/database';
 import { tenantProgram } from '../../../pulumi/tenant/tenant-program.js';
 import { settingsFromPlatformStack } from '../../../pulumi/tenant/tenant-settings.js';
-import type { PulumiAutomation, PulumiFn, StackOutputs, TenantStackHandle } from './pulumi-automation.js';
+import type { PulumiAutomation, PulumiFn, StackConfig, StackOutputs, TenantStackHandle } from './pulumi-automation.js';
 import { PulumiOperationError, PulumiStackLockedError, isStackLocked, summarizePulumiError } from './pulumi.errors.js';
 import type { ConvergeResult, ProvisioningTarget } from './provisioning-target.js';
 
@@ -16,6 +16,43 @@ export interface PulumiTargetSettings {
   databaseName: string;
   /** Reconcile state with the cloud before `up`, for drift made outside Pulumi. */
   refresh: boolean;
+  /** The platform's own DATABASE_URL: the tenant's URL is the same server and database with its login role. */
+  databaseUrl: string;
+}
+
+/** Where the tenant's own credentials come from (made by the tenant-data step). */
+export interface TenantCredentialsSource {
+  find(tenantId: string): Promise<{ databasePassword: string; tokenSigningKey: string } | null>;
+}
+
+/** The stack config keys the tenant program reads (kept in step with pulumi/tenant/tenant-settings.ts). */
+export const TENANT_STACK_CONFIG_KEYS = {
+  databaseUrl: 'tenantDatabaseUrl',
+  tokenSigningKey: 'tenantTokenSigningKey',
+  redisPrefix: 'tenantRedisPrefix',
+} as const;
+
+/**
+ * Pure: the tenant's own credentials as stack config. Its database URL names the tenant's login
+ * role on the platform's server and database, verifying the server (`sslmode=verify-full`, with the
+ * CA the program mounts as DATABASE_CA_CERT_FILE); its Redis keys all start with `t:<tenantId>:`.
+ */
+export function tenantStackConfig(
+  spec: Pick<TenantSpec, 'tenantId' | 'slug'>,
+  credential: { databasePassword: string; tokenSigningKey: string },
+  platformDatabaseUrl: string,
+  databaseName: string,
+): StackConfig {
+  const url = new URL(platformDatabaseUrl);
+  url.username = tenantDatabaseNames(spec.slug, databaseName).login;
+  url.password = credential.databasePassword;
+  url.search = '';
+  url.searchParams.set('sslmode', 'verify-full');
+  return {
+    [TENANT_STACK_CONFIG_KEYS.databaseUrl]: { value: url.toString(), secret: true },
+    [TENANT_STACK_CONFIG_KEYS.tokenSigningKey]: { value: credential.tokenSigningKey, secret: true },
+    [TENANT_STACK_CONFIG_KEYS.redisPrefix]: { value: `t:${spec.tenantId}:`, secret: false },
+  };
 }
 
 /** Where WorkloadsReady comes from after `up`. */
@@ -54,11 +91,15 @@ export class PulumiTarget implements ProvisioningTarget {
      * (Cloud SQL here), so the local target's database work is reused and the stack adds the cloud.
      */
     private readonly tenantData: ProvisioningTarget,
+    private readonly credentials: TenantCredentialsSource,
   ) {}
 
   async converge(spec: TenantSpec): Promise<ConvergeResult> {
     await this.tenantData.converge(spec);
+    const credential = await this.credentials.find(spec.tenantId);
+    if (!credential) throw new Error(`Tenant ${spec.slug} has no credentials yet`);
     const stack = await this.automation.selectStack(tenantStackName(spec.slug), this.programFor(spec));
+    await stack.setConfig(tenantStackConfig(spec, credential, this.settings.databaseUrl, this.settings.databaseName));
     if (this.settings.refresh) await this.withLockRecovery(stack, 'refresh', () => stack.refresh());
     const outputs = parseOutputs(stack.name, await this.withLockRecovery(stack, 'up', () => stack.up()));
     const workloads = await this.workloads.read(outputs.namespace);

@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { type Prisma, type TenantDatabaseNames, quoteIdent } from '@platform/database';
+import {
+  type Prisma,
+  type TenantDatabaseNames,
+  quoteIdent,
+  scramSha256Verifier,
+  verifierLiteral,
+} from '@platform/database';
 
 /** DDL for a tenant's own schema and role. Runs in the caller's transaction: all of it or none. */
 @Injectable()
@@ -20,8 +26,39 @@ export class TenantDatabaseRepository {
     await tx.$executeRawUnsafe(`REVOKE ALL ON SCHEMA ${schema} FROM PUBLIC`);
   }
 
+  /**
+   * The tenant's own LOGIN role, for its workloads on GKE: a member of the tenant role (so it can
+   * read, write and create in the tenant's schema, and nowhere else), owning nothing, with no
+   * other attribute. Rotating the password means calling this again with a new one.
+   */
+  async ensureLogin(tx: Prisma.TransactionClient, names: TenantDatabaseNames, password: string): Promise<void> {
+    const login = quoteIdent(names.login);
+    const verifier = verifierLiteral(scramSha256Verifier(password));
+    const existing = await tx.$queryRaw<
+      { found: number }[]
+    >`SELECT 1 AS found FROM pg_roles WHERE rolname = ${names.login}`;
+    if (existing.length === 0)
+      await tx.$executeRawUnsafe(
+        `CREATE ROLE ${login} LOGIN INHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION PASSWORD ${verifier}`,
+      );
+    else await tx.$executeRawUnsafe(`ALTER ROLE ${login} LOGIN PASSWORD ${verifier}`);
+    await tx.$executeRawUnsafe(`GRANT ${quoteIdent(names.role)} TO ${login}`);
+  }
+
+  /** A new password for the login role, if the provisioner has made it yet (otherwise it will, with this one). */
+  async setLoginPassword(tx: Prisma.TransactionClient, names: TenantDatabaseNames, password: string): Promise<boolean> {
+    const existing = await tx.$queryRaw<
+      { found: number }[]
+    >`SELECT 1 AS found FROM pg_roles WHERE rolname = ${names.login}`;
+    if (existing.length === 0) return false;
+    const verifier = verifierLiteral(scramSha256Verifier(password));
+    await tx.$executeRawUnsafe(`ALTER ROLE ${quoteIdent(names.login)} PASSWORD ${verifier}`);
+    return true;
+  }
+
   async drop(tx: Prisma.TransactionClient, names: TenantDatabaseNames): Promise<void> {
     await tx.$executeRawUnsafe(`DROP SCHEMA IF EXISTS ${quoteIdent(names.schema)} CASCADE`);
+    await tx.$executeRawUnsafe(`DROP ROLE IF EXISTS ${quoteIdent(names.login)}`);
     await tx.$executeRawUnsafe(`DROP ROLE IF EXISTS ${quoteIdent(names.role)}`);
   }
 

@@ -8,6 +8,7 @@ import { issueSecret } from '@platform/secrets';
 import { TenantsService } from '@platform/tenancy';
 import { ApiKeysRepository } from './api-keys.repository.js';
 import { TENANT_SCOPES, type TenantScope, tenantScopesOf, tenantScopesSchema } from './tenant-scopes.js';
+import { TenantKeyMirrorRepository } from './tenant-key-mirror.repository.js';
 
 export const createApiKeySchema = z
   .object({
@@ -38,6 +39,7 @@ export class ApiKeysService {
     private readonly tenants: TenantsService,
     private readonly audit: AuditService,
     private readonly issued: IssueIdempotencyRepository,
+    private readonly mirror: TenantKeyMirrorRepository,
   ) {}
 
   /**
@@ -56,6 +58,7 @@ export class ApiKeysService {
     return issueOnce(this.prisma, this.issued, request, async (tx) => {
       const { secret, prefix, hash } = issueSecret('tk');
       const created = await this.keys.create(tx, tenant.id, { name: input.name, prefix, keyHash: hash, scopes });
+      await this.mirror.record(tx, tenant.slug, created);
       await this.audit.record(
         tx,
         operator,
@@ -83,6 +86,7 @@ export class ApiKeysService {
     if (!key) throw new DomainError('ApiKeyNotFound', `Tenant ${tenant.slug} has no active API key ${keyId}`);
     await this.prisma.$transaction(async (tx) => {
       await this.keys.revoke(tx, tenant.id, key.id);
+      await this.mirror.record(tx, tenant.slug, { ...key, revokedAt: new Date() });
       await this.audit.record(tx, operator, 'api-key.revoke', { type: 'tenant', id: tenant.id }, { apiKeyId: key.id });
     });
   }

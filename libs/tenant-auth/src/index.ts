@@ -9,3 +9,5 @@ export * from './tenant-tokens.service.js';
 export * from './tenant-call.gate.js';
 export * from './tenant-call.limiter.js';
 export * from './tenant-scopes.js';
+export * from './single-tenant.callers.js';
+export * from './tenant-key-mirror.repository.js';

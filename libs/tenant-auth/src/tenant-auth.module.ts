@@ -7,9 +7,14 @@ import { TenantCallerAuthenticator } from './tenant-caller.authenticator.js';
 import { TenantCallerGuard } from './tenant-caller.guard.js';
 import { TenantCallGate } from './tenant-call.gate.js';
 import { TenantTokensService } from './tenant-tokens.service.js';
+import { SingleTenantCallers } from './single-tenant.callers.js';
+import { TenantKeyMirrorRepository } from './tenant-key-mirror.repository.js';
 
 /** Control plane side: issuing and revoking keys. */
-@Module({ providers: [ApiKeysRepository, IssueIdempotencyRepository, ApiKeysService], exports: [ApiKeysService] })
+@Module({
+  providers: [ApiKeysRepository, IssueIdempotencyRepository, ApiKeysService, TenantKeyMirrorRepository],
+  exports: [ApiKeysService, TenantKeyMirrorRepository],
+})
 export class ApiKeysModule {}
 
 /**
@@ -24,7 +29,15 @@ export class ApiKeysModule {}
     TenantCallerAuthenticator,
     TenantCallGate,
     TenantCallerGuard,
+    SingleTenantCallers,
   ],
-  exports: [ApiKeyVerifier, TenantTokensService, TenantCallerAuthenticator, TenantCallGate, TenantCallerGuard],
+  exports: [
+    ApiKeyVerifier,
+    TenantTokensService,
+    TenantCallerAuthenticator,
+    TenantCallGate,
+    TenantCallerGuard,
+    SingleTenantCallers,
+  ],
 })
 export class TenantAuthModule {}

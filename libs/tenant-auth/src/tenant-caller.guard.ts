@@ -14,6 +14,8 @@ export interface SignedCall {
   headers: IncomingHttpHeaders;
   method?: string;
 }
+import { SingleTenantCallers } from './single-tenant.callers.js';
+import { assertScope, requiredScopeOf } from './tenant-scopes.js';
 
 /**
  * A workload's door: the request must come through the edge (signed tenant headers) and pass the
@@ -28,6 +30,7 @@ export class TenantCallerGuard implements CanActivate {
   constructor(
     private readonly gate: TenantCallGate,
     @Inject(PLATFORM_CONFIG) config: PlatformConfig,
+    private readonly singleTenant: SingleTenantCallers,
   ) {
     this.edgeContext = new EdgeContextVerifier(config.edge.signingSecret);
   }
@@ -39,6 +42,12 @@ export class TenantCallerGuard implements CanActivate {
   }
 
   async admit(workload: Workload, call: SignedCall): Promise<Admission> {
+    if (this.singleTenant.active) {
+      // A tenant's own workload (single-tenant mode): no edge signature, the same credential and scope rules.
+      const caller = await this.singleTenant.callerOf(call.headers);
+      assertScope(caller.scopes, requiredScopeOf(workload, call.method ?? 'GET'));
+      return { caller, release: () => undefined };
+    }
     const tenant = this.edgeContext.verify(call.headers);
     if (!tenant)
       throw new DomainError('Unauthenticated', 'Workloads are reached through the edge on a tenant hostname');
@@ -53,6 +62,11 @@ export class TenantCallerGuard implements CanActivate {
 
   /** The same decision from memory (edge signature, a recently checked API key); undefined when `admit` must decide. */
   admitHeld(workload: Workload, call: SignedCall): Admission | undefined {
+    if (this.singleTenant.active) {
+      const caller = this.singleTenant.heldCallerOf(call.headers);
+      const allowed = caller?.scopes.includes(requiredScopeOf(workload, call.method ?? 'GET'));
+      return caller && allowed ? { caller, release: () => undefined } : undefined;
+    }
     const tenant = this.edgeContext.verify(call.headers);
     return tenant
       ? this.gate.admitHeld(tenant, {

@@ -1,0 +1,70 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
+import {
+  type Prisma,
+  type TenantDatabaseNames,
+  databaseNameOf,
+  quoteIdent,
+  tenantDatabaseNames,
+} from '@platform/database';
+import { WORKLOAD_SCOPES } from './tenant-caller.js';
+
+/**
+ * What a single-tenant workload needs to check a key, in the tenant's own schema where its login
+ * role can read it: hash, scopes, revocation. The platform's `ApiKey` table stays the source of
+ * truth; this copy is written in the same transaction as every change to it, and re-synced by the
+ * provisioner on every converge.
+ */
+export const KEY_MIRROR_TABLE = 'platform_api_keys';
+
+export interface MirroredKey {
+  id: string;
+  keyHash: string;
+  revokedAt: Date | null;
+}
+
+@Injectable()
+export class TenantKeyMirrorRepository {
+  private readonly databaseName: string;
+
+  constructor(@Inject(PLATFORM_CONFIG) config: PlatformConfig) {
+    this.databaseName = databaseNameOf(config.database.url);
+  }
+
+  /** Provisioner: the table (owned by the tenant role) and every key of the tenant, as Postgres has them now. */
+  async ensure(tx: Prisma.TransactionClient, names: TenantDatabaseNames, tenantId: string): Promise<void> {
+    const table = `${quoteIdent(names.schema)}.${quoteIdent(KEY_MIRROR_TABLE)}`;
+    await tx.$executeRawUnsafe(
+      `CREATE TABLE IF NOT EXISTS ${table} (
+         id uuid PRIMARY KEY, key_hash text NOT NULL UNIQUE, scopes text[] NOT NULL, revoked_at timestamptz)`,
+    );
+    await tx.$executeRawUnsafe(`ALTER TABLE ${table} OWNER TO ${quoteIdent(names.role)}`);
+    await tx.$executeRawUnsafe(
+      `INSERT INTO ${table} (id, key_hash, scopes, revoked_at)
+       SELECT id, "keyHash", $2::text[], "revokedAt" FROM "ApiKey" WHERE "tenantId" = $1::uuid
+       ON CONFLICT (id) DO UPDATE SET key_hash = EXCLUDED.key_hash, scopes = EXCLUDED.scopes, revoked_at = EXCLUDED.revoked_at`,
+      tenantId,
+      [...WORKLOAD_SCOPES],
+    );
+  }
+
+  /**
+   * Control plane: the key as just issued or revoked, in the caller's transaction. Before the
+   * provisioner has made the tenant's schema there is no table yet; its converge copies the key then.
+   */
+  async record(tx: Prisma.TransactionClient, tenantSlug: string, key: MirroredKey): Promise<void> {
+    const names = tenantDatabaseNames(tenantSlug, this.databaseName);
+    const found = await tx.$queryRaw<{ table: string | null }[]>`
+      SELECT to_regclass(${`${quoteIdent(names.schema)}.${quoteIdent(KEY_MIRROR_TABLE)}`})::text AS table`;
+    if (!found[0]?.table) return;
+    await tx.$executeRawUnsafe(
+      `INSERT INTO ${quoteIdent(names.schema)}.${quoteIdent(KEY_MIRROR_TABLE)} (id, key_hash, scopes, revoked_at)
+       VALUES ($1::uuid, $2, $3::text[], $4)
+       ON CONFLICT (id) DO UPDATE SET revoked_at = EXCLUDED.revoked_at`,
+      key.id,
+      key.keyHash,
+      [...WORKLOAD_SCOPES],
+      key.revokedAt,
+    );
+  }
+}

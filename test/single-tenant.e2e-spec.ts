@@ -1,0 +1,227 @@
+import { randomUUID } from 'node:crypto';
+import type { ChildProcess } from 'node:child_process';
+import { Redis } from 'ioredis';
+import { SignJWT } from 'jose';
+import { tenantDatabaseNames } from '@platform/database';
+import { type PlatformApp, spawnApp, stopProcess, waitForHttp } from '../scripts/platform-processes.js';
+import { PrivatePostgres } from './support/private-services.js';
+import { REDIS_URL, Stack, freePorts } from './support/stack.js';
+import { CallerConnection, type TenantWithKey, onboardWithKey } from './support/tenant-caller.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const NDJSON = { 'content-type': 'application/x-ndjson' };
+const reading = (source: string, minute = 0) =>
+  `${JSON.stringify({ source, metric: 'wind', ts: new Date(Date.UTC(2026, 10, 25, 10, minute)).toISOString(), value: 4.2 })}\n`;
+
+interface Credential {
+  databasePassword: string;
+  tokenSigningKey: string;
+}
+
+/**
+ * A tenant's own counter and data API as on GKE: TENANT_MODE=single, the tenant's own login role
+ * (on a server that checks passwords), its own JWT key and Redis prefix, no edge and no edge secret.
+ * They are called directly over HTTP, as the tenant's load balancer does.
+ */
+describe('Single-tenant workloads', () => {
+  let postgres: PrivatePostgres;
+  let stack: Stack;
+  let a: TenantWithKey;
+  let b: TenantWithKey;
+  let credentialA: Credential;
+  let credentialB: Credential;
+  const workloads: ChildProcess[] = [];
+  const logs: string[] = [];
+  let counterUrl = '';
+  let dataUrl = '';
+
+  const credentialOf = async (slug: string): Promise<Credential> =>
+    (
+      await stack.pg<Credential>(
+        `SELECT c."databasePassword", c."tokenSigningKey" FROM "TenantCredential" c JOIN "Tenant" t ON t.id = c."tenantId" WHERE t.slug = $1`,
+        [slug],
+      )
+    )[0]!;
+
+  beforeAll(async () => {
+    const [pgPort, counterPort, dataPort] = await freePorts(3);
+    postgres = await PrivatePostgres.start(pgPort!, { passwords: true });
+    stack = await Stack.start(['control-plane', 'provisioner'], {
+      PG_SERVER: `postgresql://postgres@127.0.0.1:${pgPort}`,
+    });
+    [a, b] = await Promise.all([onboardWithKey(stack, 'single-a'), onboardWithKey(stack, 'single-b')]);
+    [credentialA, credentialB] = await Promise.all([credentialOf(a.slug), credentialOf(b.slug)]);
+
+    const databaseUrl = new URL(stack.env.DATABASE_URL!);
+    databaseUrl.username = tenantDatabaseNames(a.slug, stack.databaseName).login;
+    databaseUrl.password = credentialA.databasePassword;
+    // Only what the tenant's namespace holds on GKE: nothing of the platform's (no edge secret, no platform user).
+    const env: Record<string, string> = {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      TENANT_MODE: 'single',
+      TENANT_ID: a.tenantId,
+      TENANT_SLUG: a.slug,
+      TENANT_TOKEN_SIGNING_KEY: credentialA.tokenSigningKey,
+      DATABASE_URL: databaseUrl.toString(),
+      REDIS_URL,
+      REDIS_KEY_PREFIX: `t:${a.tenantId}:`,
+      QUEUE_PREFIX: stack.env.QUEUE_PREFIX!,
+      COUNTER_PORT: String(counterPort),
+      DATA_API_PORT: String(dataPort),
+      DATA_INGESTION_SWEEP_MS: '1000',
+      USAGE_FLUSH_INTERVAL_MS: '200',
+    };
+    counterUrl = `http://127.0.0.1:${counterPort}`;
+    dataUrl = `http://127.0.0.1:${dataPort}`;
+    for (const [app, url] of [
+      ['counter', counterUrl],
+      ['data-api', dataUrl],
+    ] as [PlatformApp, string][]) {
+      workloads.push(spawnApp(app, { env, onLine: (name, line) => logs.push(`[${name}] ${line}`) }));
+      await waitForHttp(`${url}/ready`, 30_000).catch((error: Error) => {
+        throw new Error(`${error.message}\n${logs.slice(-20).join('\n')}`);
+      });
+    }
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all(workloads.map((child) => stopProcess(child)));
+    await stack?.stop();
+    postgres?.destroy();
+  });
+
+  const tokenFor = (tenant: TenantWithKey, signingKey: string) =>
+    new SignJWT({ tenant_id: tenant.tenantId, scopes: ['counter', 'data'] })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setIssuer('platform-edge')
+      .setSubject(tenant.keyId)
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .setJti(randomUUID())
+      .sign(new Uint8Array(Buffer.from(signingKey, 'base64url')));
+
+  it("serves its tenant's API key and JWT directly, with no edge signature", async () => {
+    const counter = new CallerConnection(counterUrl, 'anything', a.key);
+    const data = new CallerConnection(dataUrl, 'anything', a.key);
+    try {
+      expect(await counter.request('/v1/counters/orders/next', { method: 'POST' })).toEqual({
+        status: 200,
+        body: { name: 'orders', value: 1 },
+      });
+      expect((await counter.request('/v1/counters/orders/next', { method: 'POST' })).body).toEqual({
+        name: 'orders',
+        value: 2,
+      });
+      const stored = await data.request('/v1/measurements', {
+        method: 'POST',
+        headers: NDJSON,
+        body: reading('park-a'),
+      });
+      expect(stored.status).toBe(200);
+      const stats = await data.request<{ rows: { source: string; count: number }[] }>(
+        '/v1/measurements/stats?groupBy=source&bucket=day',
+      );
+      expect(stats.status).toBe(200);
+      expect(stats.body.rows).toEqual([expect.objectContaining({ source: 'park-a', count: 1 })]);
+
+      const jwt = await tokenFor(a, credentialA.tokenSigningKey);
+      const viaJwt = await counter.request('/v1/counters/orders/next', {
+        method: 'POST',
+        authorization: `Bearer ${jwt}`,
+      });
+      expect(viaJwt).toEqual({ status: 200, body: { name: 'orders', value: 3 } });
+    } finally {
+      await Promise.all([counter.close(), data.close()]);
+    }
+    // Its usage is metered into A's own schema (a platform table is out of its login role's reach).
+    const schema = tenantDatabaseNames(a.slug, stack.databaseName).schema;
+    let metered: { value: string }[] = [];
+    for (let tries = 0; tries < 50 && !metered.length; tries++, await sleep(100))
+      metered = await stack.pg(
+        `SELECT sum(value)::text AS value FROM "${schema}".usage_hours WHERE metric = 'counter_values' HAVING sum(value) >= 3`,
+      );
+    expect(metered).toEqual([{ value: '3' }]);
+    // The rows are in A's schema, written through A's own role.
+    const rows = await stack.pg(
+      `SELECT source FROM "${tenantDatabaseNames(a.slug, stack.databaseName).schema}".measurements`,
+    );
+    expect(rows).toEqual([{ source: 'park-a' }]);
+  });
+
+  it("refuses another tenant's key and token, a token signed with another key, and no credential: 401", async () => {
+    const jwtOfB = await tokenFor(b, credentialB.tokenSigningKey);
+    // A's claims, signed with B's key.
+    const forged = await tokenFor(a, credentialB.tokenSigningKey);
+    for (const url of [counterUrl, dataUrl]) {
+      const caller = new CallerConnection(url, 'anything', b.key);
+      const path = url === counterUrl ? '/v1/counters/orders' : '/v1/measurements/stats?groupBy=source&bucket=day';
+      try {
+        for (const authorization of [`Bearer ${b.key}`, `Bearer ${jwtOfB}`, `Bearer ${forged}`, null]) {
+          const answer = await caller.request<{ error: string }>(path, { authorization });
+          expect({ authorization, status: answer.status, error: answer.body.error }).toEqual({
+            authorization,
+            status: 401,
+            error: 'Unauthenticated',
+          });
+        }
+      } finally {
+        await caller.close();
+      }
+    }
+  });
+
+  it('consumes only its own queue and keeps every Redis key under its prefix', async () => {
+    const data = new CallerConnection(dataUrl, 'anything', a.key);
+    try {
+      const submitted = await data.request<{ ingestionId: string }>('/v1/measurements?async=true', {
+        method: 'POST',
+        headers: NDJSON,
+        body: reading('park-async', 1),
+      });
+      expect(submitted.status).toBe(202);
+      const deadline = Date.now() + 20_000;
+      let state = 'queued';
+      while (state === 'queued' && Date.now() < deadline) {
+        await sleep(100);
+        state = (await data.request<{ state: string }>(`/v1/ingestions/${submitted.body.ingestionId}`)).body.state;
+      }
+      expect(state).toBe('completed');
+    } finally {
+      await data.close();
+    }
+    const redis = new Redis(REDIS_URL);
+    try {
+      const prefix = stack.env.QUEUE_PREFIX!;
+      const own = await redis.keys(`t:${a.tenantId}:${prefix}:*`);
+      expect(own.some((key) => key.startsWith(`t:${a.tenantId}:${prefix}:data-ingestion:ingestion-`))).toBe(true);
+      expect(own.some((key) => key.startsWith(`t:${a.tenantId}:${prefix}:data:stats:${a.tenantId}:`))).toBe(true);
+      // Nothing of A's outside its prefix (the platform's own dashboard keeps a queue's meta key there).
+      const outside = await redis.keys(`${prefix}:data*`);
+      expect(outside.filter((key) => key.includes(a.tenantId) || key.includes(':data:stats:'))).toEqual([]);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  it('refuses a revoked key within the key cache time (5 s)', async () => {
+    const issued = await stack.api<{ id: string; key: string }>('POST', `/v1/tenants/${a.slug}/api-keys`, {
+      body: { name: 'to-revoke' },
+    });
+    const caller = new CallerConnection(counterUrl, 'anything', issued.body.key);
+    try {
+      expect((await caller.request('/v1/counters/revoked/next', { method: 'POST' })).status).toBe(200);
+      expect((await stack.api('DELETE', `/v1/tenants/${a.slug}/api-keys/${issued.body.id}`)).status).toBe(204);
+      const revokedAt = Date.now();
+      let status = 200;
+      while (status === 200 && Date.now() - revokedAt < 10_000) {
+        status = (await caller.request('/v1/counters/revoked/next', { method: 'POST' })).status;
+        if (status === 200) await sleep(100);
+      }
+      expect(status).toBe(401);
+      expect(Date.now() - revokedAt).toBeLessThan(6_500);
+    } finally {
+      await caller.close();
+    }
+  });
+});
