@@ -54,13 +54,14 @@ describe('rendered Deployments boot', () => {
     expect(parseConfig(app, env).app.name).toBe(name);
   });
 
-  // Known gap, kept visible: the config schema accepts TENANT_MODE=single only for the counter and the data
-  // API, and a shared-mode edge needs the platform-wide EDGE_SIGNING_SECRET, so the tenant's edge cannot boot
-  // on GKE yet. This test starts failing (and must become a plain `it`) once the edge accepts single mode.
-  it.failing('tenant edge: the app accepts its environment (not yet: single-tenant edge)', async () => {
+  // The tenant's edge runs in single mode with the tenant's own credentials: no EDGE_SIGNING_SECRET.
+  it('tenant edge: the app accepts its environment (single mode, no platform secret)', async () => {
     const run = await recordProgram(tenantProgram(aTenantSpec(), someTenantSettings()));
     const [, app, env] = environments(run.resources).find(([deployment]) => deployment === 'edge')!;
-    expect(parseConfig(app, env).app.name).toBe('edge');
+    const config = parseConfig(app, env);
+    expect(config.app.name).toBe('edge');
+    expect(config.tenancy.mode).toBe('single');
+    expect(env.EDGE_SIGNING_SECRET).toBeUndefined();
   });
 
   it.each(['control-plane', 'provisioner'])('platform %s: the app accepts its environment', async (name) => {

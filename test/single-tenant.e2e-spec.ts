@@ -5,7 +5,7 @@ import { SignJWT } from 'jose';
 import { tenantDatabaseNames } from '@platform/database';
 import { type PlatformApp, spawnApp, stopProcess, waitForHttp } from '../scripts/platform-processes.js';
 import { PrivatePostgres } from './support/private-services.js';
-import { REDIS_URL, Stack, freePorts } from './support/stack.js';
+import { REDIS_URL, Stack, edgeRequest, freePorts } from './support/stack.js';
 import { CallerConnection, type TenantWithKey, onboardWithKey } from './support/tenant-caller.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -19,9 +19,10 @@ interface Credential {
 }
 
 /**
- * A tenant's own counter and data API as on GKE: TENANT_MODE=single, the tenant's own login role
- * (on a server that checks passwords), its own JWT key and Redis prefix, no edge and no edge secret.
- * They are called directly over HTTP, as the tenant's load balancer does.
+ * A tenant's own edge, counter and data API as on GKE: TENANT_MODE=single, the tenant's own login
+ * role (on a server that checks passwords), its own JWT key and Redis prefix, no edge secret. The
+ * workloads are called directly over HTTP, as the tenant's load balancer does; the edge serves the
+ * landing page and the token endpoint.
  */
 describe('Single-tenant workloads', () => {
   let postgres: PrivatePostgres;
@@ -34,6 +35,7 @@ describe('Single-tenant workloads', () => {
   const logs: string[] = [];
   let counterUrl = '';
   let dataUrl = '';
+  let edgeUrl = '';
 
   const credentialOf = async (slug: string): Promise<Credential> =>
     (
@@ -44,7 +46,7 @@ describe('Single-tenant workloads', () => {
     )[0]!;
 
   beforeAll(async () => {
-    const [pgPort, counterPort, dataPort] = await freePorts(3);
+    const [pgPort, counterPort, dataPort, edgePort] = await freePorts(4);
     postgres = await PrivatePostgres.start(pgPort!, { passwords: true });
     stack = await Stack.start(['control-plane', 'provisioner'], {
       PG_SERVER: `postgresql://postgres@127.0.0.1:${pgPort}`,
@@ -69,14 +71,19 @@ describe('Single-tenant workloads', () => {
       QUEUE_PREFIX: stack.env.QUEUE_PREFIX!,
       COUNTER_PORT: String(counterPort),
       DATA_API_PORT: String(dataPort),
+      EDGE_PORT: String(edgePort),
+      // The local target writes the branding bundle here; on GKE the edge reads the bucket (ASSET_BASE_URL).
+      ASSET_DIR: stack.assetDir,
       DATA_INGESTION_SWEEP_MS: '1000',
       USAGE_FLUSH_INTERVAL_MS: '200',
     };
     counterUrl = `http://127.0.0.1:${counterPort}`;
     dataUrl = `http://127.0.0.1:${dataPort}`;
+    edgeUrl = `http://127.0.0.1:${edgePort}`;
     for (const [app, url] of [
       ['counter', counterUrl],
       ['data-api', dataUrl],
+      ['edge', edgeUrl],
     ] as [PlatformApp, string][]) {
       workloads.push(spawnApp(app, { env, onLine: (name, line) => logs.push(`[${name}] ${line}`) }));
       await waitForHttp(`${url}/ready`, 30_000).catch((error: Error) => {
@@ -223,5 +230,85 @@ describe('Single-tenant workloads', () => {
     } finally {
       await caller.close();
     }
+  });
+
+  const tokenFromEdge = (host: string, key: string, body?: string) =>
+    edgeRequest(edgeUrl, host, '/api/auth/token', {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${key}`,
+        ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+      },
+      body,
+    });
+
+  it("its own edge trades the tenant's key for a JWT its counter accepts; another tenant's key is invalid_client", async () => {
+    // Any hostname is this tenant's: the edge reads no route table (a custom domain it was never told of).
+    const issued = await tokenFromEdge(`shop.${a.slug}.example`, a.key);
+    expect(issued.status).toBe(200);
+    const token = JSON.parse(issued.body) as { access_token: string; token_type: string; scope: string };
+    expect(token).toEqual(expect.objectContaining({ token_type: 'Bearer', scope: 'counter data:read data:write' }));
+    const counter = new CallerConnection(counterUrl, 'anything', token.access_token);
+    try {
+      expect(await counter.request('/v1/counters/via-edge/next', { method: 'POST' })).toEqual({
+        status: 200,
+        body: { name: 'via-edge', value: 1 },
+      });
+      // Narrowed at the token endpoint, the token no longer buys the counter.
+      const narrowed = await tokenFromEdge(a.host, a.key, 'grant_type=client_credentials&scope=data:read');
+      const readOnly = (JSON.parse(narrowed.body) as { access_token: string }).access_token;
+      const refused = await counter.request<{ error: string }>('/v1/counters/via-edge/next', {
+        method: 'POST',
+        authorization: `Bearer ${readOnly}`,
+      });
+      expect({ status: refused.status, error: refused.body.error }).toEqual({
+        status: 403,
+        error: 'InsufficientScope',
+      });
+    } finally {
+      await counter.close();
+    }
+
+    const foreign = await tokenFromEdge(a.host, b.key);
+    expect(foreign.status).toBe(401);
+    expect(JSON.parse(foreign.body)).toEqual(expect.objectContaining({ error: 'invalid_client' }));
+    expect(foreign.headers.get('www-authenticate')).toMatch(/^Bearer/);
+  });
+
+  it("grants exactly the scopes of the key as the tenant's schema has them", async () => {
+    const issued = await stack.api<{ key: string }>('POST', `/v1/tenants/${a.slug}/api-keys`, {
+      body: { name: 'reader', scopes: ['data:read'] },
+    });
+    expect(issued.status).toBe(201);
+    const token = await tokenFromEdge(a.host, issued.body.key);
+    expect({ status: token.status, scope: (JSON.parse(token.body) as { scope: string }).scope }).toEqual({
+      status: 200,
+      scope: 'data:read',
+    });
+    const wider = await tokenFromEdge(a.host, issued.body.key, 'grant_type=client_credentials&scope=counter');
+    expect({ status: wider.status, error: (JSON.parse(wider.body) as { error: string }).error }).toEqual({
+      status: 400,
+      error: 'invalid_scope',
+    });
+  });
+
+  it("serves the tenant's branded landing page, its probes on the pod's address only, and relays no workload call", async () => {
+    const landing = await edgeRequest(edgeUrl, a.host, '/');
+    expect(landing.status).toBe(200);
+    expect(landing.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(landing.body).toContain(`Tenant ${a.slug}`);
+    expect(landing.body).not.toContain(`Tenant ${b.slug}`);
+
+    // On GKE the load balancer sends /api/counter/* and /api/data/* to the workloads, never here.
+    const relayed = await edgeRequest(edgeUrl, a.host, '/api/counter/v1/counters/orders', {
+      headers: { authorization: `Bearer ${a.key}` },
+    });
+    expect({ status: relayed.status, error: (JSON.parse(relayed.body) as { error: string }).error }).toEqual({
+      status: 404,
+      error: 'NotFound',
+    });
+    expect((await edgeRequest(edgeUrl, a.host, '/ready')).status).toBe(404);
+    expect((await edgeRequest(edgeUrl, '127.0.0.1', '/ready')).status).toBe(200);
+    expect((await edgeRequest(edgeUrl, 'localhost', '/metrics')).status).toBe(200);
   });
 });

@@ -111,8 +111,9 @@ export class TenantStack extends pulumi.ComponentResource {
       );
     const counter = workload('counter', { COUNTER_PORT: port });
     const dataApi = workload('data-api', { DATA_API_PORT: port });
-    // The tenant's own edge: landing page, token endpoint, suspended page; it answers probes on the
-    // platform apex only. The workloads are not behind it: the load balancer routes to them directly.
+    // The tenant's own edge (TENANT_MODE=single, from `singleTenant`): landing page, token endpoint,
+    // suspended page; it answers probes on the platform apex only. The workloads are not behind it:
+    // the load balancer routes to them directly.
     const edge = workload(
       'edge',
       {

@@ -21,7 +21,7 @@ describe('parseConfig', () => {
     expect(() => parseConfig('provisioner', {})).not.toThrow();
   });
 
-  it('reads a single-tenant workload without an edge secret, and names every missing tenant variable', () => {
+  it('reads a single-tenant edge or workload without an edge secret, and names every missing tenant variable', () => {
     const single = {
       TENANT_MODE: 'single',
       TENANT_ID: '7c6a1f0e-0000-4000-8000-000000000001',
@@ -40,7 +40,9 @@ describe('parseConfig', () => {
     expect(attempt).toThrow(/TENANT_ID/);
     expect(attempt).toThrow(/TENANT_SLUG/);
     expect(attempt).toThrow(/TENANT_TOKEN_SIGNING_KEY/);
-    expect(() => parseConfig('edge', { ...single, EDGE_SIGNING_SECRET: 'e'.repeat(40) })).toThrow(/not edge/);
+    // A tenant's own edge (GKE) needs no platform secret either; the platform's own apps are never single.
+    expect(parseConfig('edge', single).tenancy.single?.tenantSlug).toBe('acme');
+    expect(() => parseConfig('provisioner', single)).toThrow(/not provisioner/);
   });
 
   it('refuses an sslmode it cannot honour, and defaults the shutdown delay to none', () => {

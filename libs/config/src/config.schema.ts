@@ -28,7 +28,7 @@ const envSchema = z.object({
     .default(''),
   // How long a SIGTERM'd app keeps serving while unready, so load balancers stop sending to it first.
   SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(120_000).default(0),
-  // `single`: a tenant's own workloads on GKE, serving TENANT_ID only and verifying callers themselves.
+  // `single`: a tenant's own edge and workloads on GKE, serving TENANT_ID only and verifying callers themselves.
   TENANT_MODE: z.enum(['shared', 'single']).default('shared'),
   TENANT_ID: z.uuid().optional(),
   TENANT_SLUG: z
@@ -259,8 +259,8 @@ function modeProblems(app: AppName, env: Env): string[] {
       `DATABASE_URL: sslmode=${sslMode} is not supported (use ${DATABASE_SSL_MODES.join(', ')})`,
   ];
   if (env.TENANT_MODE === 'single') {
-    if (app !== 'counter' && app !== 'data-api')
-      problems.push(`TENANT_MODE: single is for the counter and the data API, not ${app}`);
+    if (app !== 'counter' && app !== 'data-api' && app !== 'edge')
+      problems.push(`TENANT_MODE: single is for the edge, the counter and the data API, not ${app}`);
     problems.push(
       !env.TENANT_ID && 'TENANT_ID: required with TENANT_MODE=single',
       !env.TENANT_SLUG && 'TENANT_SLUG: required with TENANT_MODE=single',

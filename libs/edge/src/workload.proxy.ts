@@ -63,12 +63,15 @@ export class WorkloadProxy implements OnModuleDestroy {
   private readonly signer: EdgeContextSigner;
   private readonly upstreams: Record<Workload, string>;
   private readonly poolOptions: Pool.Options;
+  /** A tenant's own edge (GKE): its load balancer sends workload calls straight to the workloads. */
+  private readonly relays: boolean;
 
   constructor(
     private readonly resolver: RouteResolver,
     private readonly gate: TenantCallGate,
     @Inject(PLATFORM_CONFIG) config: PlatformConfig,
   ) {
+    this.relays = config.tenancy.mode === 'shared';
     this.signer = new EdgeContextSigner(config.edge.signingSecret);
     this.upstreams = { counter: config.edge.counterUrl, data: config.edge.dataApiUrl };
     this.poolOptions = {
@@ -80,6 +83,7 @@ export class WorkloadProxy implements OnModuleDestroy {
   }
 
   async forward(workload: Workload, request: FastifyRequest, reply: FastifyReply): Promise<EdgeAnswer | null> {
+    if (!this.relays) return notServedHere(workload);
     const resolution = await this.resolver.resolve(request.headers.host);
     const route = routeOf(resolution);
     if (!route.ok) return route.answer;
@@ -113,6 +117,7 @@ export class WorkloadProxy implements OnModuleDestroy {
    * when `forward` must (it answers every refusal).
    */
   admitHeld(workload: Workload, method: string, path: string, headers: IncomingHttpHeaders): HeldCall | undefined {
+    if (!this.relays) return undefined;
     const resolution = this.resolver.resolveHeld(headers.host);
     const route = resolution && routeOf(resolution);
     if (!route?.ok || !RELAYED_PATH.test(path)) return undefined;
@@ -184,6 +189,14 @@ export interface HeldCall {
 
 function contextOf(route: Route): { tenantId: string; tenantSlug: string } {
   return { tenantId: route.tenantId, tenantSlug: route.slug };
+}
+
+/** A tenant's own edge relays nothing: on GKE its load balancer routes `/api/<workload>/*` to the workload. */
+function notServedHere(workload: Workload): EdgeAnswer {
+  return jsonAnswer(404, {
+    error: 'NotFound',
+    message: `This edge does not relay /api/${workload}: the tenant's load balancer routes it to the workload`,
+  });
 }
 
 function notRelayed(): EdgeAnswer {

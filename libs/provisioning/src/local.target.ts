@@ -3,7 +3,7 @@ import { ASSET_STORE, type AssetStore, buildBrandingBundle } from '@platform/bra
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
 import { traced } from '@platform/observability';
 import { PrismaService, databaseNameOf, tenantDatabaseNames } from '@platform/database';
-import { type DesiredRoute, RouteEventsPublisher, RoutesRepository } from '@platform/routing';
+import { type DesiredRoute, RouteEventsPublisher, RoutesRepository, TenantSiteRepository } from '@platform/routing';
 import type { TenantSpec } from '@platform/tenancy';
 import { TenantKeyMirrorRepository } from '@platform/tenant-auth';
 import type { ConvergeResult, ProvisioningTarget } from './provisioning-target.js';
@@ -48,6 +48,7 @@ export class LocalTarget implements ProvisioningTarget {
     private readonly credentials: TenantCredentialsRepository,
     private readonly keyMirror: TenantKeyMirrorRepository,
     private readonly routes: RoutesRepository,
+    private readonly site: TenantSiteRepository,
     private readonly routeEvents: RouteEventsPublisher,
     @Inject(ASSET_STORE) private readonly assets: AssetStore,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
@@ -64,6 +65,8 @@ export class LocalTarget implements ProvisioningTarget {
         const credential = await this.credentials.ensure(tx, spec.tenantId);
         await this.database.ensureLogin(tx, plan.database, credential.databasePassword);
         await this.keyMirror.ensure(tx, plan.database, spec.tenantId);
+        // What the tenant's own edge (GKE) serves, readable with the tenant's credentials.
+        await this.site.ensure(tx, plan.database, { ...plan.routes[0]!, displayName: spec.displayName });
         return this.routes.replaceForTenant(
           tx,
           spec.tenantId,

@@ -3,3 +3,4 @@ export * from './route-resolver.js';
 export * from './routes.repository.js';
 export * from './routing.module.js';
 export * from './route-cache.js';
+export * from './tenant-site.js';

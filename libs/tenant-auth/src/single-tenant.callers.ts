@@ -8,9 +8,11 @@ import { DomainError } from '@platform/errors';
 import { addToLogContext } from '@platform/observability';
 import { hashSecret } from '@platform/secrets';
 import { KEY_CACHE_MS } from './api-key.verifier.js';
-import { bearerOf } from './tenant-caller.authenticator.js';
+import { bearerOf } from './bearer.js';
 import type { TenantCaller } from './tenant-caller.js';
-import { TOKEN_ISSUER } from './tenant-tokens.service.js';
+import { TOKEN_ISSUER } from './token-issuer.js';
+import { tenantScopesOf } from './tenant-scopes.js';
+import type { ActiveKey } from './api-key.verifier.js';
 import { KEY_MIRROR_TABLE } from './tenant-key-mirror.repository.js';
 
 const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
@@ -59,6 +61,14 @@ export class SingleTenantCallers {
     return this.callerFor(key, 'api-key');
   }
 
+  /** A tenant's own edge, issuing a token: the key as the tenant's schema has it; null when unknown or revoked. */
+  async activeKeyOf(secret: string): Promise<ActiveKey | null> {
+    const hash = hashSecret(secret);
+    const key = await this.byHash.get(hash, this.loadBy('key_hash', hash));
+    if (!key || key.revoked) return null;
+    return { keyId: key.id, tenantId: this.tenant!.tenantId, scopes: tenantScopesOf(key.scopes) };
+  }
+
   /** The caller when an API key checked in the last few seconds proves it; undefined otherwise. */
   heldCallerOf(headers: IncomingHttpHeaders): TenantCaller | undefined {
     const credential = bearerOf(headers.authorization);
@@ -71,6 +81,7 @@ export class SingleTenantCallers {
   private async viaJwt(token: string): Promise<TenantCaller> {
     const tenant = this.tenant!;
     let keyId: string;
+    let claimed: unknown;
     try {
       const { payload } = await jwtVerify(token, this.jwtKey!, {
         algorithms: ['HS256'],
@@ -79,6 +90,7 @@ export class SingleTenantCallers {
       });
       if (payload.tenant_id !== tenant.tenantId || typeof payload.sub !== 'string') throw new joseErrors.JWTInvalid('');
       keyId = payload.sub;
+      claimed = payload.scopes;
     } catch (error) {
       if (error instanceof joseErrors.JOSEError)
         throw new DomainError('Unauthenticated', 'Invalid or expired access token');
@@ -87,12 +99,17 @@ export class SingleTenantCallers {
     if (!/^[0-9a-f-]{36}$/i.test(keyId)) throw new DomainError('Unauthenticated', 'Invalid or expired access token');
     const key = await this.byId.get(keyId, this.loadBy('id', keyId));
     if (!key || key.revoked) throw new DomainError('Unauthenticated', 'The API key behind this token was revoked');
-    return this.callerFor(key, 'jwt');
+    // A token grants what it was narrowed to at the token endpoint, and never more than its key grants now.
+    const caller = this.callerFor(key, 'jwt');
+    const granted: string[] = Array.isArray(claimed)
+      ? tenantScopesOf(claimed.filter((scope) => typeof scope === 'string'))
+      : [];
+    return { ...caller, scopes: caller.scopes.filter((scope) => granted.includes(scope)) };
   }
 
   private callerFor(key: KeyRow, via: TenantCaller['via']): TenantCaller {
     const { tenantId, tenantSlug } = this.tenant!;
-    return { tenantId, tenantSlug, keyId: key.id, scopes: key.scopes.slice(), via };
+    return { tenantId, tenantSlug, keyId: key.id, scopes: tenantScopesOf(key.scopes), via };
   }
 
   /** Read as the tenant's role, in its schema: the only keys this workload can see are its tenant's. */

@@ -7,7 +7,6 @@ import {
   quoteIdent,
   tenantDatabaseNames,
 } from '@platform/database';
-import { WORKLOAD_SCOPES } from './tenant-caller.js';
 
 /**
  * What a single-tenant workload needs to check a key, in the tenant's own schema where its login
@@ -20,6 +19,8 @@ export const KEY_MIRROR_TABLE = 'platform_api_keys';
 export interface MirroredKey {
   id: string;
   keyHash: string;
+  /** As the platform's row has them; a single-tenant workload and edge grant exactly these. */
+  scopes: string[];
   revokedAt: Date | null;
 }
 
@@ -41,10 +42,9 @@ export class TenantKeyMirrorRepository {
     await tx.$executeRawUnsafe(`ALTER TABLE ${table} OWNER TO ${quoteIdent(names.role)}`);
     await tx.$executeRawUnsafe(
       `INSERT INTO ${table} (id, key_hash, scopes, revoked_at)
-       SELECT id, "keyHash", $2::text[], "revokedAt" FROM "ApiKey" WHERE "tenantId" = $1::uuid
+       SELECT id, "keyHash", scopes, "revokedAt" FROM "ApiKey" WHERE "tenantId" = $1::uuid
        ON CONFLICT (id) DO UPDATE SET key_hash = EXCLUDED.key_hash, scopes = EXCLUDED.scopes, revoked_at = EXCLUDED.revoked_at`,
       tenantId,
-      [...WORKLOAD_SCOPES],
     );
   }
 
@@ -63,7 +63,7 @@ export class TenantKeyMirrorRepository {
        ON CONFLICT (id) DO UPDATE SET revoked_at = EXCLUDED.revoked_at`,
       key.id,
       key.keyHash,
-      [...WORKLOAD_SCOPES],
+      key.scopes,
       key.revokedAt,
     );
   }

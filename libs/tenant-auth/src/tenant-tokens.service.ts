@@ -5,9 +5,11 @@ import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
 import { DomainError } from '@platform/errors';
 import { ApiKeyVerifier } from './api-key.verifier.js';
 import type { EdgeContext } from './edge-context.js';
+import { SingleTenantCallers } from './single-tenant.callers.js';
 import { narrowedScopesOf } from './tenant-scopes.js';
+import { TOKEN_ISSUER } from './token-issuer.js';
 
-export const TOKEN_ISSUER = 'platform-edge';
+export { TOKEN_ISSUER };
 
 export interface AccessToken {
   access_token: string;
@@ -23,7 +25,11 @@ export interface TenantTokenClaims {
   scopes: string[];
 }
 
-/** Short-lived HS256 JWTs a tenant trades its API key for; workloads verify them without Postgres. */
+/**
+ * Short-lived HS256 JWTs a tenant trades its API key for; workloads verify them without Postgres.
+ * On a tenant's own edge (TENANT_MODE=single) the key is checked against the key copy in the
+ * tenant's schema and the JWT signed with TENANT_TOKEN_SIGNING_KEY, as its own workloads expect.
+ */
 @Injectable()
 export class TenantTokensService {
   private readonly key: Uint8Array;
@@ -31,9 +37,13 @@ export class TenantTokensService {
 
   constructor(
     private readonly apiKeys: ApiKeyVerifier,
+    private readonly singleTenant: SingleTenantCallers,
     @Inject(PLATFORM_CONFIG) config: PlatformConfig,
   ) {
-    this.key = tenantJwtKeyOf(config.tenantAuth.jwtSecret);
+    const single = config.tenancy.single;
+    this.key = single
+      ? new Uint8Array(Buffer.from(single.tokenSigningKey, 'base64url'))
+      : tenantJwtKeyOf(config.tenantAuth.jwtSecret);
     this.ttlSeconds = config.tenantAuth.jwtTtlSeconds;
   }
 
@@ -42,7 +52,9 @@ export class TenantTokensService {
    * the token to part of what the key grants; without it the token grants all of it.
    */
   async issue(tenant: EdgeContext, apiKey: string, scope?: string): Promise<AccessToken> {
-    const key = await this.apiKeys.activeKeyOf(apiKey);
+    const key = this.singleTenant.active
+      ? await this.singleTenant.activeKeyOf(apiKey)
+      : await this.apiKeys.activeKeyOf(apiKey);
     if (!key) throw new DomainError('Unauthenticated', 'Unknown or revoked API key');
     if (key.tenantId !== tenant.tenantId) throw new DomainError('Forbidden', 'This API key belongs to another tenant');
     const scopes = narrowedScopesOf(key.scopes, scope);
