@@ -311,4 +311,24 @@ describe('Single-tenant workloads', () => {
     expect((await edgeRequest(edgeUrl, '127.0.0.1', '/ready')).status).toBe(200);
     expect((await edgeRequest(edgeUrl, 'localhost', '/metrics')).status).toBe(200);
   });
+
+  // Last: it suspends A.
+  it('shows the suspended page within the site cache time (5 s) once the provisioner converged, and issues no token', async () => {
+    expect((await stack.api('POST', `/v1/tenants/${a.slug}/suspend`)).status).toBe(202);
+    await stack.waitForTenant(a.slug, (tenant) => tenant.status?.phase === 'Suspended');
+    const convergedAt = Date.now();
+    let page = await edgeRequest(edgeUrl, a.host, '/');
+    while (page.status !== 503 && Date.now() - convergedAt < 10_000) {
+      await sleep(100);
+      page = await edgeRequest(edgeUrl, a.host, '/');
+    }
+    expect(page.status).toBe(503);
+    expect(page.body).toContain(`Tenant ${a.slug} is suspended`);
+    expect(Date.now() - convergedAt).toBeLessThan(6_500);
+    const token = await tokenFromEdge(a.host, a.key);
+    expect({ status: token.status, error: (JSON.parse(token.body) as { error: string }).error }).toEqual({
+      status: 404,
+      error: 'TenantNotFound',
+    });
+  });
 });
