@@ -72,7 +72,7 @@ describe('Tenant authentication (API keys, JWTs, the token endpoint)', () => {
         iss: 'platform-edge',
         sub: a.keyId,
         tenant_id: a.tenantId,
-        scopes: ['counter', 'data'],
+        scopes: ['counter', 'data:read', 'data:write'],
       });
       expect(claims.exp! - claims.iat!).toBe(900);
       expect(typeof claims.jti).toBe('string');
@@ -84,7 +84,8 @@ describe('Tenant authentication (API keys, JWTs, the token endpoint)', () => {
     const token = (await tokenFor(a)).body.access_token;
     expect(await next(b, a.key)).toMatchObject({ status: 403, body: { error: 'Forbidden' } });
     expect(await next(b, token)).toMatchObject({ status: 403, body: { error: 'Forbidden' } });
-    expect(await tokenFor(b, a.key)).toMatchObject({ status: 403, body: { error: 'Forbidden' } });
+    // The token endpoint speaks OAuth2 (RFC 6749 §5.2): another tenant's key is no client of it.
+    expect(await tokenFor(b, a.key)).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
   });
 
   it('refuses tampered, expired, unsigned and foreign-signed tokens', async () => {

@@ -1,7 +1,9 @@
 /**
  * One run, side by side on this machine: bare Fastify hello-world, the counter app called directly
  * (with headers signed as the edge would), a bare Node proxy in front of the hello-world (the
- * ceiling for any extra hop here), and the counter through the edge on the tenant's host.
+ * ceiling for any extra hop here), and the counter through the edge on the tenant's host, once
+ * with the per-tenant limits on (as deployed) and once through a second edge with them off, so
+ * the limits' cost is a ratio from the same run.
  * Each target runs in its own process; autocannon drives it from this one.
  */
 import { spawn } from 'node:child_process';
@@ -10,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { signEdgeContext } from '@platform/tenant-auth';
-import { stopProcess, waitForHttp } from '../../scripts/platform-processes.js';
+import { spawnApp, stopProcess, waitForHttp } from '../../scripts/platform-processes.js';
 import { Stack, freePorts, uniqueSlug } from '../../test/support/stack.js';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -94,10 +96,22 @@ const proxy = await startReference('bare-proxy.server.js', (port) => ({
   PROXY_PORT: String(port),
   UPSTREAM_URL: hello.origin,
 }));
+const [unlimitedEdgePort] = await freePorts(1);
+const unlimitedEdge = spawnApp('edge', {
+  env: { ...stack.env, EDGE_PORT: String(unlimitedEdgePort), EDGE_TENANT_LIMITS: 'off' },
+});
+await waitForHttp(`http://127.0.0.1:${unlimitedEdgePort}/health`, 30_000, { host: 'localhost' });
 try {
   const slug = uniqueSlug('bench');
+  // Limits far above what this machine serves: every call passes the limiter, none is refused.
   const accepted = await stack.api<{ id: string }>('POST', '/v1/tenants', {
-    body: { slug, displayName: slug, tier: 'business', branding: { primaryColor: '#336699' } },
+    body: {
+      slug,
+      displayName: slug,
+      tier: 'business',
+      branding: { primaryColor: '#336699' },
+      limits: { requestsPerSecond: 1_000_000, burst: 1_000_000 },
+    },
   });
   await stack.waitForReady(slug);
   const { key } = (
@@ -120,9 +134,14 @@ try {
       url: `${stack.edgeUrl}/api/counter/v1/counters/bench-edge/next`,
       headers: () => ({ authorization, host: `${slug}.localhost` }),
     },
+    {
+      name: 'edge, limits off',
+      url: `http://127.0.0.1:${unlimitedEdgePort}/api/counter/v1/counters/bench-edge/next`,
+      headers: () => ({ authorization, host: `${slug}.localhost` }),
+    },
   ]);
 
-  const [reference, direct, bareProxy, edge] = results as [Figures, Figures, Figures, Figures];
+  const [reference, direct, bareProxy, edge, edgeUnlimited] = results as [Figures, Figures, Figures, Figures, Figures];
   const loadAverage = loadavg()
     .map((value) => value.toFixed(2))
     .join(' ');
@@ -147,7 +166,11 @@ try {
     `  edge / bare proxy       ${(edge.requestsPerSecond / bareProxy.requestsPerSecond).toFixed(2)}x   (what the edge's own work costs)`,
   );
   console.log(`  edge p99                ${edge.p99} ms   (target < 10 ms)`);
+  console.log(
+    `  limits on / off         ${(edge.requestsPerSecond / edgeUnlimited.requestsPerSecond).toFixed(2)}x   (the per-tenant limits' cost; target ≥ 0.95)`,
+  );
 } finally {
+  await stopProcess(unlimitedEdge);
   await stopProcess(proxy.child);
   await stopProcess(hello.child);
   await stack.stop();

@@ -60,6 +60,12 @@ export class Stack {
       PROVISIONER_BACKOFF_MS: '200',
       PROVISIONER_LOCK_MS: '4000',
       EDGE_ROUTE_CACHE_MS: '30000',
+      // Tests load tenants harder than any tier allows; those about limits set their own.
+      RATE_LIMIT_STARTER_RPS: '1000000',
+      RATE_LIMIT_STARTER_BURST: '1000000',
+      RATE_LIMIT_BUSINESS_RPS: '1000000',
+      RATE_LIMIT_BUSINESS_BURST: '1000000',
+      EDGE_TENANT_MAX_IN_FLIGHT: '1000',
       ...extraEnv,
     };
     await applyMigrations(env.DATABASE_URL!, 'prisma/migrations');

@@ -1,7 +1,7 @@
 import { Client } from 'undici';
 import { signEdgeContext } from '@platform/tenant-auth';
 import { type Stack, uniqueSlug } from './stack.js';
-import { aTenant } from './tenant.factory.js';
+import { type TenantBody, aTenant } from './tenant.factory.js';
 
 export interface TenantWithKey {
   slug: string;
@@ -24,9 +24,13 @@ export interface RequestOptions {
 }
 
 /** Onboards a tenant to Ready and issues it an API key, as an operator would. */
-export async function onboardWithKey(stack: Stack, prefix: string): Promise<TenantWithKey> {
+export async function onboardWithKey(
+  stack: Stack,
+  prefix: string,
+  overrides: Partial<TenantBody> = {},
+): Promise<TenantWithKey> {
   const slug = uniqueSlug(prefix);
-  const accepted = await stack.api<{ id: string }>('POST', '/v1/tenants', { body: aTenant({ slug }) });
+  const accepted = await stack.api<{ id: string }>('POST', '/v1/tenants', { body: aTenant({ ...overrides, slug }) });
   await stack.waitForReady(slug);
   const issued = await stack.api<{ id: string; key: string }>('POST', `/v1/tenants/${slug}/api-keys`, {
     body: { name: 'tests' },

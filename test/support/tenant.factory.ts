@@ -4,6 +4,7 @@ export interface TenantBody {
   tier: 'starter' | 'business' | 'enterprise';
   branding: { primaryColor: string; accentColor?: string; logo?: { contentType: string; base64: string } };
   domains?: string[];
+  limits?: { requestsPerSecond: number; burst: number } | null;
 }
 
 export const CLEAN_SVG_LOGO = Buffer.from(

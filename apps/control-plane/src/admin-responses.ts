@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AuditEventView } from '@platform/audit';
 import { TENANT_PHASES, CONDITION_TYPES, type JobView, type TenantView } from '@platform/tenancy';
-import type { ApiKeyView, IssuedApiKey } from '@platform/tenant-auth';
+import { type ApiKeyView, type IssuedApiKey, TENANT_SCOPES } from '@platform/tenant-auth';
 import type { TenantUsageRow, UsageRow } from '@platform/usage';
 
 /**
@@ -30,6 +30,10 @@ export const tenantViewSchema = z.object({
     logo: z.object({ contentType: z.string(), bytes: z.number().int() }).nullable(),
   }),
   domains: z.array(z.string()),
+  limits: z
+    .object({ requestsPerSecond: z.number().int(), burst: z.number().int() })
+    .nullable()
+    .describe("The tenant's own request limits; null when its tier's apply"),
   desiredState: z.enum(['active', 'suspended', 'deleted']),
   generation: z.number().int(),
   status: z.object({
@@ -62,7 +66,13 @@ export const jobViewSchema = z.object({
 
 export const jobListSchema = z.object({ items: z.array(jobViewSchema) });
 
-export const apiKeyViewSchema = z.object({ id: z.uuid(), name: z.string(), prefix: z.string(), createdAt: instant });
+export const apiKeyViewSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  prefix: z.string(),
+  scopes: z.array(z.enum(TENANT_SCOPES)),
+  createdAt: instant,
+});
 
 export const issuedApiKeySchema = apiKeyViewSchema.extend({
   key: z.string().describe('The secret: in this answer only'),

@@ -11,6 +11,7 @@ const app = await createHttpApp(ControlPlaneModule, {
   name: 'control-plane',
   bodyLimitBytes: config.controlPlane.bodyLimitBytes,
   logLevel: config.app.logLevel,
+  timeouts: config.http,
   tracing: config.tracing,
   shutdownDelayMs: config.app.shutdownDelayMs,
 });

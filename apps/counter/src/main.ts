@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { loadConfigOrExit } from '@platform/config';
 import { createHttpApp, listen } from '@platform/http-api';
+import { admitCallsBeforeBodies } from '@platform/tenant-auth';
 import { CounterAppModule } from './counter.module.js';
 import { nextValueFastPath, registerNextValueRoute } from './next-value.route.js';
 
@@ -11,10 +12,12 @@ const config = loadConfigOrExit('counter');
 const app = await createHttpApp(CounterAppModule, {
   name: 'counter',
   logLevel: config.app.logLevel,
+  timeouts: config.http,
   bodyLimitBytes: COUNTER_BODY_LIMIT_BYTES,
   tracing: config.tracing,
   shutdownDelayMs: config.app.shutdownDelayMs,
   fastPath: nextValueFastPath,
 });
+admitCallsBeforeBodies(app, 'counter');
 registerNextValueRoute(app);
 await listen(app, config.counter.port, 'counter');

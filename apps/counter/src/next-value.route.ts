@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { CountersService, MAX_COUNT, countQuerySchema, counterNameSchema } from '@platform/counter';
 import { type FastPath, ZodPipe, hasRequestBody, requestIdOf } from '@platform/http-api';
-import { TenantCallerGuard } from '@platform/tenant-auth';
+import { type RequestWithCaller, TenantCallerGuard } from '@platform/tenant-auth';
 
 const ROUTE = '/v1/counters/:name/next';
 const nameOf = new ZodPipe(counterNameSchema, 'Counter name');
@@ -10,7 +10,8 @@ const queryOf = new ZodPipe(countQuerySchema, 'Query');
 /**
  * `POST /v1/counters/:name/next` is the one hot path, so it is a plain Fastify route: Nest's
  * per-request pipeline (guards, pipes, param decorators) cost more than the work itself. It makes
- * the same checks with the same guard and schemas; errors still go through the global filter.
+ * the same checks with the same gate (admitted before its body is read) and schemas; errors still
+ * go through the global filter.
  */
 export function registerNextValueRoute(app: NestFastifyApplication): void {
   const counters = app.get(CountersService);
@@ -19,7 +20,7 @@ export function registerNextValueRoute(app: NestFastifyApplication): void {
     .getHttpAdapter()
     .getInstance()
     .post<{ Params: { name: string }; Querystring: Record<string, string> }>(ROUTE, async (request) => {
-      const caller = await guard.callerOf(request.headers);
+      const caller = (request as RequestWithCaller).tenantCaller ?? (await guard.admit('counter', request)).caller;
       return counters.next(caller, nameOf.transform(request.params.name), queryOf.transform(request.query));
     });
 }
@@ -42,8 +43,10 @@ export function nextValueFastPath(app: NestFastifyApplication): FastPath {
     if (!match) return false;
     const count = match[2] === undefined ? undefined : Number(match[2]);
     if (count !== undefined && count > MAX_COUNT) return false;
-    const caller = guard.heldCallerOf(request.headers);
-    const answer = caller && counters.nextHeld(caller, match[1]!, { count });
+    const admission = guard.admitHeld('counter', request);
+    if (!admission) return false;
+    const answer = counters.nextHeld(admission.caller, match[1]!, { count });
+    admission.release();
     if (!answer) return false;
     const body = JSON.stringify(answer);
     response.writeHead(200, {

@@ -8,6 +8,7 @@ const config = loadConfigOrExit('edge');
 const app = await createHttpApp(EdgeAppModule, {
   name: 'edge',
   logLevel: config.app.logLevel,
+  timeouts: config.http,
   tracing: config.tracing,
   shutdownDelayMs: config.app.shutdownDelayMs,
   fastPath: workloadFastPath,

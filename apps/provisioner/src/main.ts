@@ -7,6 +7,7 @@ const config = loadConfigOrExit('provisioner');
 const app = await createHttpApp(ProvisionerModule, {
   name: 'provisioner',
   logLevel: config.app.logLevel,
+  timeouts: config.http,
   tracing: config.tracing,
   shutdownDelayMs: config.app.shutdownDelayMs,
 });

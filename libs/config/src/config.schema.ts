@@ -105,6 +105,23 @@ const envSchema = z.object({
   TENANT_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   TENANT_JWT_TTL_SECONDS: z.coerce.number().int().min(30).max(3_600).default(900),
   COUNTER_LEASE_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
+  // Request limits per tenant tier (token bucket: sustained rate, and burst = bucket size); a tenant's
+  // own `limits` override them.
+  RATE_LIMIT_STARTER_RPS: positiveInt(50),
+  RATE_LIMIT_STARTER_BURST: positiveInt(100),
+  RATE_LIMIT_BUSINESS_RPS: positiveInt(500),
+  RATE_LIMIT_BUSINESS_BURST: positiveInt(1_000),
+  RATE_LIMIT_ENTERPRISE_RPS: positiveInt(5_000),
+  RATE_LIMIT_ENTERPRISE_BURST: positiveInt(10_000),
+  EDGE_TENANT_MAX_IN_FLIGHT: positiveInt(64),
+  // `off`: no rate limits or in-flight caps at the edge (the counter benchmark measures their cost against it).
+  EDGE_TENANT_LIMITS: z.enum(['on', 'off']).default('on'),
+  EDGE_UPSTREAM_HEADERS_TIMEOUT_MS: positiveInt(30_000),
+  EDGE_UPSTREAM_BODY_TIMEOUT_MS: positiveInt(30_000),
+  HTTP_HEADERS_TIMEOUT_MS: positiveInt(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: positiveInt(120_000),
+  HTTP_IDLE_TIMEOUT_MS: positiveInt(30_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: positiveInt(5_000),
   DATA_MAX_JSON_BYTES: positiveInt(16 * 1024 * 1024),
   DATA_MAX_STREAM_BYTES: positiveInt(512 * 1024 * 1024),
   DATA_MAX_IMPORT_BYTES: positiveInt(1024 * 1024 * 1024),
@@ -166,6 +183,22 @@ function toConfig(app: AppName, env: Env, signingSecret: string) {
       routeCacheMs: env.EDGE_ROUTE_CACHE_MS,
       counterUrl: env.COUNTER_URL,
       dataApiUrl: env.DATA_API_URL,
+      tenantLimits: env.EDGE_TENANT_LIMITS === 'on',
+      tenantMaxInFlight: env.EDGE_TENANT_MAX_IN_FLIGHT,
+      upstreamHeadersTimeoutMs: env.EDGE_UPSTREAM_HEADERS_TIMEOUT_MS,
+      upstreamBodyTimeoutMs: env.EDGE_UPSTREAM_BODY_TIMEOUT_MS,
+    },
+    tenantLimits: {
+      starter: { requestsPerSecond: env.RATE_LIMIT_STARTER_RPS, burst: env.RATE_LIMIT_STARTER_BURST },
+      business: { requestsPerSecond: env.RATE_LIMIT_BUSINESS_RPS, burst: env.RATE_LIMIT_BUSINESS_BURST },
+      enterprise: { requestsPerSecond: env.RATE_LIMIT_ENTERPRISE_RPS, burst: env.RATE_LIMIT_ENTERPRISE_BURST },
+    },
+    // Every app's HTTP server: time to receive the headers, the whole request, and idle sockets.
+    http: {
+      headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
+      idleTimeoutMs: env.HTTP_IDLE_TIMEOUT_MS,
+      keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
     },
     counter: { port: env.COUNTER_PORT, leaseSize: env.COUNTER_LEASE_SIZE },
     // Without its own secret the JWT key is derived (HKDF) from the edge secret, never equal to it.

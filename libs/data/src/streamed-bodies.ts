@@ -44,7 +44,12 @@ export function streamRequestBodies(app: NestFastifyApplication, drainLimitBytes
   fastify.addHook('onSend', async (request, reply, payload) => {
     const hasBody =
       request.headers['content-length'] !== undefined || request.headers['transfer-encoding'] !== undefined;
-    if (hasBody && !(await drainBody(request.raw, drainLimitBytes, DRAIN_MAX_MS))) {
+    // A refusal that closes the connection (the caller was refused before its body was touched) reads none.
+    if (
+      hasBody &&
+      reply.getHeader('connection') !== 'close' &&
+      !(await drainBody(request.raw, drainLimitBytes, DRAIN_MAX_MS))
+    ) {
       reply.raw.once('finish', () => discardRest(request.raw, drainLimitBytes, DISCARD_MAX_MS));
     }
     return payload;

@@ -3,7 +3,7 @@ import { ASSET_STORE, BucketAssetStore, LocalAssetStore } from '@platform/brandi
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
 import { HealthModule } from '@platform/observability';
 import { RouteResolverModule } from '@platform/routing';
-import { TenantAuthModule } from '@platform/tenant-auth';
+import { TenantAuthModule, TenantCallGate, TenantCallLimiter, TenantCallerAuthenticator } from '@platform/tenant-auth';
 import { EdgeController } from './edge.controller.js';
 import { EdgePagesService } from './edge-pages.service.js';
 import { EdgeTokensController } from './edge-tokens.controller.js';
@@ -18,6 +18,14 @@ import { WorkloadProxy } from './workload.proxy.js';
     EdgePagesService,
     EdgeTokensService,
     WorkloadProxy,
+    // The edge's own gate: the workloads' (in TenantAuthModule) has no limiter; this one enforces limits.
+    TenantCallLimiter,
+    {
+      provide: TenantCallGate,
+      inject: [TenantCallerAuthenticator, TenantCallLimiter, PLATFORM_CONFIG],
+      useFactory: (authenticator: TenantCallerAuthenticator, limiter: TenantCallLimiter, config: PlatformConfig) =>
+        new TenantCallGate(authenticator, config.edge.tenantLimits ? limiter : undefined),
+    },
     {
       provide: ASSET_STORE,
       inject: [PLATFORM_CONFIG],

@@ -9,21 +9,25 @@ const WORKLOAD_PATH = /^\/api\/(counter|data)(?=[/?]|$)/;
 
 /**
  * Workload calls without a body (every counter `next`, every read) are relayed before Fastify
- * when this edge already knows the host's tenant is live. Bodies, unknown hosts, tenants not
- * ready or suspended, and everything else take the full route, which answers them.
+ * when this edge decides from memory that the host's tenant is live and the call passes the same
+ * gate as the full route (credential, scope, limits). Bodies, unknown hosts, tenants not ready or
+ * suspended, every refusal and everything else take the full route, which answers them.
  */
 export function workloadFastPath(app: NestFastifyApplication): FastPath {
   const proxy = app.get(WorkloadProxy);
   return (request, response) => {
     const match = WORKLOAD_PATH.exec(request.url ?? '');
     if (!match || hasRequestBody(request)) return false;
-    const route = proxy.heldRoute(request.headers.host);
-    if (!route) return false;
     const workload = match[1] as Workload;
+    const method = request.method ?? 'GET';
+    const path = request.url!.slice(match[0].length);
+    const held = proxy.admitHeld(workload, method, path, request.headers);
+    if (!held) return false;
+    response.once('close', held.admission.release);
     const id = requestIdOf(request);
-    const relayed = proxy.relay(workload, route, {
-      method: request.method ?? 'GET',
-      path: request.url!.slice(match[0].length),
+    const relayed = proxy.relay(workload, held.route, {
+      method,
+      path,
       headers: request.headers,
       ip: request.socket.remoteAddress ?? '',
       id,
@@ -31,7 +35,7 @@ export function workloadFastPath(app: NestFastifyApplication): FastPath {
     });
     relayed
       .then((answer) => {
-        meterWorkloadRequest({ tenantId: route.tenantId, tenantSlug: route.slug }, workload, answer.status);
+        meterWorkloadRequest({ tenantId: held.route.tenantId, tenantSlug: held.route.slug }, workload, answer.status);
         answer.headers['x-request-id'] = id;
         if (answer.body !== undefined) answer.headers['content-length'] = String(Buffer.byteLength(answer.body));
         response.writeHead(answer.status, answer.headers);

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Pool } from 'undici';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
@@ -8,11 +8,14 @@ import type { Route } from '@platform/database';
 import { hasRequestBody } from '@platform/http-api';
 import { traceCarrier } from '@platform/observability';
 import { type Resolution, RouteResolver } from '@platform/routing';
-import { EdgeContextSigner } from '@platform/tenant-auth';
+import { type Admission, EdgeContextSigner, TenantCallGate, type Workload } from '@platform/tenant-auth';
 import { meterWorkloadRequest } from '@platform/usage';
 import { type EdgeAnswer, jsonAnswer } from './edge-answer.js';
 
-export type Workload = 'counter' | 'data';
+export type { Workload } from '@platform/tenant-auth';
+
+/** Only the workloads' tenant API is relayed; their probes and metrics stay on their own ports. */
+const RELAYED_PATH = /^\/v1\//;
 
 /** What forwarding needs of a request, whether Fastify parsed it or the fast path took it raw. */
 export interface InboundRequest {
@@ -47,20 +50,32 @@ const DROPPED_REQUEST_HEADERS = new Set([
 const SMALL_ANSWER_BYTES = 64 * 1024;
 const DROPPED_RESPONSE_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length']);
 
-/** Forwards `/api/<workload>/*` to the workload app, with the resolved tenant signed into the headers. */
+/**
+ * Forwards `/api/<workload>/v1/*` to the workload app, with the resolved tenant signed into the
+ * headers, once the call passed the tenant call gate (credential, scope, limits) and before any of
+ * its body is read. Each tenant has its own connection pool per workload, as large as its
+ * in-flight cap, so one tenant's hanging calls never hold another tenant's connections.
+ */
 @Injectable()
 export class WorkloadProxy implements OnModuleDestroy {
-  private readonly pools: Record<Workload, Pool>;
+  private readonly logger = new Logger(WorkloadProxy.name);
+  private readonly pools = new Map<string, Pool>();
   private readonly signer: EdgeContextSigner;
+  private readonly upstreams: Record<Workload, string>;
+  private readonly poolOptions: Pool.Options;
 
   constructor(
     private readonly resolver: RouteResolver,
+    private readonly gate: TenantCallGate,
     @Inject(PLATFORM_CONFIG) config: PlatformConfig,
   ) {
     this.signer = new EdgeContextSigner(config.edge.signingSecret);
-    this.pools = {
-      counter: new Pool(config.edge.counterUrl, { connections: 128, pipelining: 1 }),
-      data: new Pool(config.edge.dataApiUrl, { connections: 64, pipelining: 1 }),
+    this.upstreams = { counter: config.edge.counterUrl, data: config.edge.dataApiUrl };
+    this.poolOptions = {
+      connections: config.edge.tenantMaxInFlight,
+      pipelining: 1,
+      headersTimeout: config.edge.upstreamHeadersTimeoutMs,
+      bodyTimeout: config.edge.upstreamBodyTimeoutMs,
     };
   }
 
@@ -68,9 +83,17 @@ export class WorkloadProxy implements OnModuleDestroy {
     const resolution = await this.resolver.resolve(request.headers.host);
     const route = routeOf(resolution);
     if (!route.ok) return route.answer;
+    const path = request.url.slice(`/api/${workload}`.length);
+    if (!RELAYED_PATH.test(path)) return notRelayed();
+    const admission = await this.gate.admit(contextOf(route.route), {
+      workload,
+      method: request.method,
+      authorization: request.headers.authorization,
+    });
+    reply.raw.once('close', admission.release);
     const answer = await this.relay(workload, route.route, {
       method: request.method,
-      path: request.url.slice(`/api/${workload}`.length),
+      path,
       headers: request.headers,
       ip: request.ip,
       id: request.id,
@@ -85,11 +108,20 @@ export class WorkloadProxy implements OnModuleDestroy {
     return null;
   }
 
-  /** The tenant a host is routed to, when this edge knows it without a lookup; undefined otherwise. */
-  heldRoute(host: string | undefined): Route | undefined {
-    const resolution = this.resolver.resolveHeld(host);
+  /**
+   * The tenant's route and the call's admission when this edge decides both from memory; undefined
+   * when `forward` must (it answers every refusal).
+   */
+  admitHeld(workload: Workload, method: string, path: string, headers: IncomingHttpHeaders): HeldCall | undefined {
+    const resolution = this.resolver.resolveHeld(headers.host);
     const route = resolution && routeOf(resolution);
-    return route?.ok ? route.route : undefined;
+    if (!route?.ok || !RELAYED_PATH.test(path)) return undefined;
+    const admission = this.gate.admitHeld(contextOf(route.route), {
+      workload,
+      method,
+      authorization: headers.authorization,
+    });
+    return admission && { route: route.route, admission };
   }
 
   /** Sends the request on to the workload as the resolved tenant; a workload that fails to answer is a 502. */
@@ -106,7 +138,7 @@ export class WorkloadProxy implements OnModuleDestroy {
     headers['x-forwarded-for'] = request.ip;
     headers['x-request-id'] = request.id;
     try {
-      const upstream = await this.pools[workload].request({
+      const upstream = await this.poolOf(workload, route.tenantId).request({
         path: request.path.startsWith('/') ? request.path : `/${request.path}`,
         method: request.method as 'GET',
         headers,
@@ -124,16 +156,38 @@ export class WorkloadProxy implements OnModuleDestroy {
       }
       return { status: upstream.statusCode, headers: responseHeaders, stream: upstream.body };
     } catch (error) {
-      return jsonAnswer(502, {
-        error: 'WorkloadUnavailable',
-        message: `The ${workload} workload did not answer: ${(error as Error).message}`,
-      });
+      // The upstream's address stays in the log: a caller learns nothing of the inside.
+      this.logger.warn(`The ${workload} workload did not answer ${request.id}: ${(error as Error).message}`);
+      return jsonAnswer(502, { error: 'WorkloadUnavailable', message: `The ${workload} workload did not answer` });
     }
   }
 
-  async onModuleDestroy(): Promise<void> {
-    await Promise.all(Object.values(this.pools).map((pool) => pool.close()));
+  private poolOf(workload: Workload, tenantId: string): Pool {
+    const key = `${workload}:${tenantId}`;
+    let pool = this.pools.get(key);
+    if (!pool) {
+      pool = new Pool(this.upstreams[workload], this.poolOptions);
+      this.pools.set(key, pool);
+    }
+    return pool;
   }
+
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all([...this.pools.values()].map((pool) => pool.close()));
+  }
+}
+
+export interface HeldCall {
+  route: Route;
+  admission: Admission;
+}
+
+function contextOf(route: Route): { tenantId: string; tenantSlug: string } {
+  return { tenantId: route.tenantId, tenantSlug: route.slug };
+}
+
+function notRelayed(): EdgeAnswer {
+  return jsonAnswer(404, { error: 'NotFound', message: 'No such route on the tenant API' });
 }
 
 function routeOf(resolution: Resolution): { ok: true; route: Route } | { ok: false; answer: EdgeAnswer } {

@@ -19,7 +19,20 @@ import type { FastPath } from './fast-path.js';
 import { drainOnSignals } from './graceful-shutdown.js';
 import { HttpExceptionFilter } from './http-exception.filter.js';
 
+/** Every app states its HTTP server's timeouts (configuration `http`), so none runs on Node's defaults. */
+export interface HttpTimeouts {
+  /** Time to receive a request's headers. */
+  headersTimeoutMs: number;
+  /** Time to receive a whole request, body included. */
+  requestTimeoutMs: number;
+  /** A socket with nothing sent either way for this long is closed. */
+  idleTimeoutMs: number;
+  /** How long a keep-alive socket waits for its next request. */
+  keepAliveTimeoutMs: number;
+}
+
 export interface HttpAppOptions {
+  timeouts: HttpTimeouts;
   /** Names the app on every log line. */
   name?: string;
   bodyLimitBytes?: number;
@@ -35,37 +48,51 @@ export interface HttpAppOptions {
 }
 
 /** Every app is Nest on Fastify with the same error shape, request ids and graceful shutdown. */
-export async function createHttpApp(
-  module: Type<unknown>,
-  options: HttpAppOptions = {},
-): Promise<NestFastifyApplication> {
+export async function createHttpApp(module: Type<unknown>, options: HttpAppOptions): Promise<NestFastifyApplication> {
   let fastPath: FastPath | undefined;
+  const { timeouts } = options;
   const adapter = new ClosingAwareAdapter({
     bodyLimit: options.bodyLimitBytes ?? 512 * 1024,
+    // Fastify leaves timeouts to a server it did not create; they are set on it below, these name them.
+    connectionTimeout: timeouts.idleTimeoutMs,
+    keepAliveTimeout: timeouts.keepAliveTimeoutMs,
+    requestTimeout: timeouts.requestTimeoutMs,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     // The drain stops accepting before Nest closes anything, so a request that still arrives on an
     // open connection is served (with `Connection: close`), never refused with a 503.
     return503OnClosing: false,
-    serverFactory: (fastify: FastifyServerFactoryHandler) =>
-      createServer((request, response) => {
-        const startedAt = performance.now();
-        const route = fastPath && !adapter.stopping ? fastPath(request, response) : false;
-        if (route === false) return void fastify(request, response);
-        const record = () =>
-          recordHttpAnswer(logger, {
-            reqId: String(response.getHeader('x-request-id')),
-            method: request.method ?? '',
-            url: request.url ?? '',
-            route,
-            status: response.statusCode,
-            ms: performance.now() - startedAt,
-            host: request.headers.host,
-          });
-        // An answer written at once (the counter's) is recorded at once; a relayed one when it is done.
-        if (response.writableEnded) record();
-        else response.once('finish', record);
-      }),
+    serverFactory: (fastify: FastifyServerFactoryHandler) => {
+      const server = createServer(
+        {
+          headersTimeout: Math.min(timeouts.headersTimeoutMs, timeouts.requestTimeoutMs),
+          requestTimeout: timeouts.requestTimeoutMs,
+          keepAliveTimeout: timeouts.keepAliveTimeoutMs,
+          // Node checks header and request timeouts only this often (30 s by default).
+          connectionsCheckingInterval: 1_000,
+        },
+        (request, response) => {
+          const startedAt = performance.now();
+          const route = fastPath && !adapter.stopping ? fastPath(request, response) : false;
+          if (route === false) return void fastify(request, response);
+          const record = () =>
+            recordHttpAnswer(logger, {
+              reqId: String(response.getHeader('x-request-id')),
+              method: request.method ?? '',
+              url: request.url ?? '',
+              route,
+              status: response.statusCode,
+              ms: performance.now() - startedAt,
+              host: request.headers.host,
+            });
+          // An answer written at once (the counter's) is recorded at once; a relayed one when it is done.
+          if (response.writableEnded) record();
+          else response.once('finish', record);
+        },
+      );
+      server.setTimeout(timeouts.idleTimeoutMs);
+      return server;
+    },
   });
   adapter.getInstance().addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

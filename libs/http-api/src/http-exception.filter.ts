@@ -1,8 +1,10 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { FastifyReply } from 'fastify';
+import type { IncomingMessage } from 'node:http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isDependencyUnavailable, isDomainError } from '@platform/errors';
-import { httpStatusOf } from './http-error.mapping.js';
+import { hasRequestBody } from './fast-path.js';
+import { httpStatusOf, refusalHeadersOf } from './http-error.mapping.js';
 
 export interface ErrorBody {
   error: string;
@@ -45,6 +47,15 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     const { status, body } = this.toResponse(exception);
     if (status === 503) void reply.header('retry-after', '5');
+    // A refusal before anyone read the body (the caller's credential, scope or limits) does not wait
+    // for it: Node closes the socket once the answer is out, having read at most what already arrived.
+    if (hasUntouchedBody(reply.raw.req)) void reply.header('connection', 'close');
+    if (isDomainError(exception)) {
+      const authorization = host.switchToHttp().getRequest<FastifyRequest>().headers.authorization;
+      void reply.headers(refusalHeadersOf(exception.code, exception.details, authorization));
+    } else if (status === 401) {
+      void reply.headers(refusalHeadersOf('Unauthenticated', undefined, undefined));
+    }
     void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 
@@ -78,6 +89,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
     this.logger.error(`Unhandled error ${errorId}`, (exception as Error)?.stack ?? String(exception));
     return { status: 500, body: { error: 'InternalError', message: 'Unexpected error', details: { errorId } } };
   }
+}
+
+function hasUntouchedBody(request: IncomingMessage): boolean {
+  return hasRequestBody(request) && request.readableFlowing === null && !request.readableEnded;
 }
 
 function messageOf(exception: HttpException): string {

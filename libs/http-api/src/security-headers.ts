@@ -1,3 +1,4 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 /**
@@ -14,19 +15,22 @@ export interface SecurityHeaderOptions {
   hstsMaxAgeSeconds: number;
 }
 
-/** Headers no answer of ours should go without: no MIME sniffing, no framing, HSTS where asked. */
+/**
+ * Headers no answer of ours should go without: no MIME sniffing, no framing, HSTS where asked. They
+ * are set on the raw response before anything answers it, so fast paths (which answer before
+ * Fastify) carry them exactly as full routes do; an answer with a policy of its own (the edge's
+ * pages) replaces the default CSP, since headers written with the answer take precedence.
+ */
 export function addSecurityHeaders(app: NestFastifyApplication, options: SecurityHeaderOptions): void {
-  const hsts = options.hstsMaxAgeSeconds > 0 ? `max-age=${options.hstsMaxAgeSeconds}` : undefined;
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onSend', async (_request, reply, payload) => {
-      if (options.contentSecurityPolicy && !reply.hasHeader('content-security-policy')) {
-        reply.header('content-security-policy', options.contentSecurityPolicy);
-      }
-      reply.header('x-content-type-options', 'nosniff');
-      reply.header('x-frame-options', 'DENY');
-      if (hsts) reply.header('strict-transport-security', hsts);
-      return payload;
-    });
+  const headers: [string, string][] = [
+    ['x-content-type-options', 'nosniff'],
+    ['x-frame-options', 'DENY'],
+  ];
+  if (options.contentSecurityPolicy) headers.push(['content-security-policy', options.contentSecurityPolicy]);
+  if (options.hstsMaxAgeSeconds > 0)
+    headers.push(['strict-transport-security', `max-age=${options.hstsMaxAgeSeconds}`]);
+  const server = app.getHttpServer() as Server;
+  server.prependListener('request', (_request: IncomingMessage, response: ServerResponse) => {
+    for (const [name, value] of headers) response.setHeader(name, value);
+  });
 }

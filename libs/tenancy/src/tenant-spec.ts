@@ -110,6 +110,20 @@ const displayNameSchema = z
   .max(100)
   .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), 'must not contain control characters');
 
+/** A per-tenant override of its tier's request limits, enforced wherever a workload call is answered. */
+export const tenantLimitsSchema = z
+  .object({
+    requestsPerSecond: z.number().int().min(1).max(1_000_000),
+    burst: z.number().int().min(1).max(10_000_000),
+  })
+  .strict()
+  .refine((limits) => limits.burst >= limits.requestsPerSecond, {
+    message: 'burst must be at least requestsPerSecond',
+    path: ['burst'],
+  });
+
+export type TenantLimits = z.infer<typeof tenantLimitsSchema>;
+
 export const createTenantSchema = z
   .object({
     slug: slugSchema,
@@ -117,6 +131,7 @@ export const createTenantSchema = z
     tier: z.enum(TIERS),
     branding: brandingSchema,
     domains: domainsSchema.optional(),
+    limits: tenantLimitsSchema.optional(),
   })
   .strict();
 
@@ -126,9 +141,14 @@ export const patchTenantSchema = z
     tier: z.enum(TIERS).optional(),
     branding: brandingSchema.optional(),
     domains: domainsSchema.optional(),
+    // null goes back to the tier's limits.
+    limits: tenantLimitsSchema.nullable().optional(),
   })
   .strict()
-  .refine((patch) => Object.keys(patch).length > 0, 'must change at least one of displayName, tier, branding, domains');
+  .refine(
+    (patch) => Object.keys(patch).length > 0,
+    'must change at least one of displayName, tier, branding, domains, limits',
+  );
 
 export type CreateTenantInput = z.infer<typeof createTenantSchema>;
 export type PatchTenantInput = z.infer<typeof patchTenantSchema>;

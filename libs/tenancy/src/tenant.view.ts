@@ -1,7 +1,7 @@
 import type { ProvisioningJob, Tenant } from '@platform/database';
 import type { PlatformConfig } from '@platform/config';
 import { provisioningJobId } from '@platform/queue';
-import type { BrandingSpec } from './tenant-spec.js';
+import type { BrandingSpec, TenantLimits } from './tenant-spec.js';
 import type { TenantCondition } from './tenant-conditions.js';
 
 export interface TenantView {
@@ -15,6 +15,8 @@ export interface TenantView {
     logo: { contentType: string; bytes: number } | null;
   };
   domains: string[];
+  /** The tenant's own request limits; null when its tier's apply. */
+  limits: TenantLimits | null;
   desiredState: Tenant['desiredState'];
   generation: number;
   status: { phase: Tenant['phase']; observedGeneration: number; conditions: TenantCondition[] };
@@ -45,6 +47,7 @@ export function toTenantView(tenant: Tenant, platform: PlatformConfig['platform'
         : null,
     },
     domains: tenant.domains,
+    limits: (tenant.limits as TenantLimits | null) ?? null,
     desiredState: tenant.desiredState,
     generation: tenant.generation,
     status: {

@@ -35,6 +35,8 @@ export interface TenantChange {
   tier?: Tier;
   branding?: Prisma.InputJsonValue;
   domains?: string[];
+  /** null: back to the tier's limits. */
+  limits?: Prisma.InputJsonValue | null;
   desiredState?: DesiredState;
   phase: TenantPhase;
 }
@@ -73,12 +75,13 @@ export class TenantsRepository {
   async onboard({ tenant, job, audit, idempotency }: Onboarding): Promise<void> {
     const branding = JSON.stringify(tenant.branding);
     const conditions = JSON.stringify(tenant.conditions);
+    const limits = tenant.limits === null ? null : JSON.stringify(tenant.limits);
     await this.prisma.$executeRaw`
       WITH tenant AS (
-        INSERT INTO "Tenant" (id, slug, "displayName", tier, branding, domains, "desiredState", generation,
+        INSERT INTO "Tenant" (id, slug, "displayName", tier, branding, domains, limits, "desiredState", generation,
                               "observedGeneration", phase, conditions, "createdAt", "updatedAt")
         VALUES (${tenant.id}::uuid, ${tenant.slug}, ${tenant.displayName}, ${tenant.tier}::"Tier", ${branding}::jsonb,
-                ${tenant.domains}::text[], ${tenant.desiredState}::"DesiredState", ${tenant.generation},
+                ${tenant.domains}::text[], ${limits}::jsonb, ${tenant.desiredState}::"DesiredState", ${tenant.generation},
                 ${tenant.observedGeneration}, ${tenant.phase}::"TenantPhase", ${conditions}::jsonb,
                 ${tenant.createdAt}::timestamptz, ${tenant.updatedAt}::timestamptz)
         RETURNING id
@@ -118,6 +121,9 @@ export class TenantsRepository {
     if (change.tier !== undefined) set.push(Prisma.sql`tier = ${change.tier}::"Tier"`);
     if (change.branding !== undefined) set.push(Prisma.sql`branding = ${JSON.stringify(change.branding)}::jsonb`);
     if (change.domains !== undefined) set.push(Prisma.sql`domains = ${change.domains}::text[]`);
+    if (change.limits !== undefined) {
+      set.push(Prisma.sql`limits = ${change.limits === null ? null : JSON.stringify(change.limits)}::jsonb`);
+    }
     if (change.desiredState !== undefined) {
       set.push(Prisma.sql`"desiredState" = ${change.desiredState}::"DesiredState"`);
     }

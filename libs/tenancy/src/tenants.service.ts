@@ -77,6 +77,7 @@ export class TenantsService {
           slug: input.slug,
           tier: input.tier,
           domains,
+          limits: input.limits ?? null,
         }),
         idempotency: idempotencyKey
           ? {
@@ -277,6 +278,7 @@ function newTenant(input: CreateTenantInput, domains: string[]): Tenant {
     tier: input.tier,
     branding: input.branding as Prisma.JsonValue,
     domains,
+    limits: input.limits ?? null,
     desiredState: 'active',
     generation: 1,
     observedGeneration: 0,

@@ -3,12 +3,14 @@ import { FreshCache } from '@platform/cache';
 import type { ApiKey } from '@platform/database';
 import { hashSecret } from '@platform/secrets';
 import { ApiKeysRepository } from './api-keys.repository.js';
+import { type TenantScope, tenantScopesOf } from './tenant-scopes.js';
 
-type KeyRecord = Pick<ApiKey, 'id' | 'tenantId' | 'revokedAt'>;
+type KeyRecord = Pick<ApiKey, 'id' | 'tenantId' | 'revokedAt' | 'scopes'>;
 
 export interface ActiveKey {
   keyId: string;
   tenantId: string;
+  scopes: TenantScope[];
 }
 
 /**
@@ -52,5 +54,5 @@ export class ApiKeyVerifier {
 }
 
 function activeOf(key: KeyRecord | undefined): ActiveKey | null {
-  return key && !key.revokedAt ? { keyId: key.id, tenantId: key.tenantId } : null;
+  return key && !key.revokedAt ? { keyId: key.id, tenantId: key.tenantId, scopes: tenantScopesOf(key.scopes) } : null;
 }

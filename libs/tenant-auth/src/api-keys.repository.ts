@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { type ApiKey, type Prisma, PrismaService } from '@platform/database';
 
+const KEY_RECORD = { id: true, tenantId: true, revokedAt: true, scopes: true } as const;
+
 @Injectable()
 export class ApiKeysRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -8,7 +10,7 @@ export class ApiKeysRepository {
   create(
     tx: Prisma.TransactionClient,
     tenantId: string,
-    key: { name: string; prefix: string; keyHash: string },
+    key: { name: string; prefix: string; keyHash: string; scopes: string[] },
   ): Promise<ApiKey> {
     return tx.apiKey.create({ data: { tenantId, ...key } });
   }
@@ -30,14 +32,11 @@ export class ApiKeysRepository {
   }
 
   /** Not tenant-scoped on purpose: a caller's key is looked up by hash to learn which tenant it belongs to. */
-  findByHash(keyHash: string): Promise<Pick<ApiKey, 'id' | 'tenantId' | 'revokedAt'> | null> {
-    return this.prisma.apiKey.findUnique({ where: { keyHash }, select: { id: true, tenantId: true, revokedAt: true } });
+  findByHash(keyHash: string): Promise<Pick<ApiKey, 'id' | 'tenantId' | 'revokedAt' | 'scopes'> | null> {
+    return this.prisma.apiKey.findUnique({ where: { keyHash }, select: KEY_RECORD });
   }
 
-  findById(keyId: string): Promise<Pick<ApiKey, 'id' | 'tenantId' | 'revokedAt'> | null> {
-    return this.prisma.apiKey.findUnique({
-      where: { id: keyId },
-      select: { id: true, tenantId: true, revokedAt: true },
-    });
+  findById(keyId: string): Promise<Pick<ApiKey, 'id' | 'tenantId' | 'revokedAt' | 'scopes'> | null> {
+    return this.prisma.apiKey.findUnique({ where: { id: keyId }, select: KEY_RECORD });
   }
 }

@@ -7,15 +7,23 @@ import { IssueIdempotencyRepository, type Operator, issueOnce } from '@platform/
 import { issueSecret } from '@platform/secrets';
 import { TenantsService } from '@platform/tenancy';
 import { ApiKeysRepository } from './api-keys.repository.js';
+import { TENANT_SCOPES, type TenantScope, tenantScopesOf, tenantScopesSchema } from './tenant-scopes.js';
 import { TenantKeyMirrorRepository } from './tenant-key-mirror.repository.js';
 
-export const createApiKeySchema = z.object({ name: z.string().trim().min(1).max(100) }).strict();
+export const createApiKeySchema = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    // Default: everything a tenant can call.
+    scopes: tenantScopesSchema.default([...TENANT_SCOPES]),
+  })
+  .strict();
 export type CreateApiKeyInput = z.infer<typeof createApiKeySchema>;
 
 export interface ApiKeyView {
   id: string;
   name: string;
   prefix: string;
+  scopes: TenantScope[];
   createdAt: string;
 }
 
@@ -45,10 +53,11 @@ export class ApiKeysService {
     idempotencyKey?: string,
   ): Promise<IssuedApiKey> {
     const tenant = this.tenants.requireLive(await this.tenants.find(tenantRef));
+    const { scopes } = input;
     const request = { operator, scope: `api-key:${tenant.id}`, idempotencyKey, input };
     return issueOnce(this.prisma, this.issued, request, async (tx) => {
       const { secret, prefix, hash } = issueSecret('tk');
-      const created = await this.keys.create(tx, tenant.id, { name: input.name, prefix, keyHash: hash });
+      const created = await this.keys.create(tx, tenant.id, { name: input.name, prefix, keyHash: hash, scopes });
       await this.mirror.record(tx, tenant.slug, created);
       await this.audit.record(
         tx,
@@ -58,6 +67,7 @@ export class ApiKeysService {
         {
           apiKeyId: created.id,
           name: input.name,
+          scopes,
         },
       );
       const view = toView(created);
@@ -83,5 +93,11 @@ export class ApiKeysService {
 }
 
 function toView(key: ApiKey): ApiKeyView {
-  return { id: key.id, name: key.name, prefix: key.prefix, createdAt: key.createdAt.toISOString() };
+  return {
+    id: key.id,
+    name: key.name,
+    prefix: key.prefix,
+    scopes: tenantScopesOf(key.scopes),
+    createdAt: key.createdAt.toISOString(),
+  };
 }

@@ -6,5 +6,8 @@ export * from './tenant-caller.js';
 export * from './tenant-caller.authenticator.js';
 export * from './tenant-caller.guard.js';
 export * from './tenant-tokens.service.js';
+export * from './tenant-call.gate.js';
+export * from './tenant-call.limiter.js';
+export * from './tenant-scopes.js';
 export * from './single-tenant.callers.js';
 export * from './tenant-key-mirror.repository.js';

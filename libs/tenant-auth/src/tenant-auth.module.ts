@@ -5,6 +5,7 @@ import { ApiKeysRepository } from './api-keys.repository.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { TenantCallerAuthenticator } from './tenant-caller.authenticator.js';
 import { TenantCallerGuard } from './tenant-caller.guard.js';
+import { TenantCallGate } from './tenant-call.gate.js';
 import { TenantTokensService } from './tenant-tokens.service.js';
 import { SingleTenantCallers } from './single-tenant.callers.js';
 import { TenantKeyMirrorRepository } from './tenant-key-mirror.repository.js';
@@ -26,9 +27,17 @@ export class ApiKeysModule {}
     ApiKeyVerifier,
     TenantTokensService,
     TenantCallerAuthenticator,
+    TenantCallGate,
     TenantCallerGuard,
     SingleTenantCallers,
   ],
-  exports: [ApiKeyVerifier, TenantTokensService, TenantCallerAuthenticator, TenantCallerGuard, SingleTenantCallers],
+  exports: [
+    ApiKeyVerifier,
+    TenantTokensService,
+    TenantCallerAuthenticator,
+    TenantCallGate,
+    TenantCallerGuard,
+    SingleTenantCallers,
+  ],
 })
 export class TenantAuthModule {}

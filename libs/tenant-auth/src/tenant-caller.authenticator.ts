@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@platform/errors';
-import { ApiKeyVerifier } from './api-key.verifier.js';
+import { type ActiveKey, ApiKeyVerifier } from './api-key.verifier.js';
 import type { EdgeContext } from './edge-context.js';
-import { type TenantCaller, WORKLOAD_SCOPES } from './tenant-caller.js';
+import type { TenantCaller } from './tenant-caller.js';
+import { tenantScopesOf } from './tenant-scopes.js';
 import { TenantTokensService } from './tenant-tokens.service.js';
 
 const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
@@ -32,14 +33,14 @@ export class TenantCallerAuthenticator {
     const credential = bearerOf(authorization);
     if (!credential || JWT_SHAPE.test(credential)) return undefined;
     const key = this.apiKeys.heldActiveKeyOf(credential);
-    return key && key.tenantId === tenant.tenantId ? apiKeyCaller(tenant, key.keyId) : undefined;
+    return key && key.tenantId === tenant.tenantId ? apiKeyCaller(tenant, key) : undefined;
   }
 
   private async viaApiKey(tenant: EdgeContext, secret: string): Promise<TenantCaller> {
     const key = await this.apiKeys.activeKeyOf(secret);
     if (!key) throw new DomainError('Unauthenticated', 'Unknown or revoked API key');
     if (key.tenantId !== tenant.tenantId) throw new DomainError('Forbidden', 'This API key belongs to another tenant');
-    return apiKeyCaller(tenant, key.keyId);
+    return apiKeyCaller(tenant, key);
   }
 
   private async viaJwt(tenant: EdgeContext, token: string): Promise<TenantCaller> {
@@ -51,21 +52,29 @@ export class TenantCallerAuthenticator {
     const key = await this.apiKeys.activeKeyById(claims.keyId);
     if (!key || key.tenantId !== tenant.tenantId)
       throw new DomainError('Unauthenticated', 'The API key behind this token was revoked');
-    return { ...tenant, keyId: claims.keyId, scopes: claims.scopes, via: 'jwt' };
+    // A token never grants more than its key grants now: narrowing the key narrows its tokens.
+    const scopes = tenantScopesOf(claims.scopes).filter((scope) => key.scopes.includes(scope));
+    return { ...tenant, keyId: claims.keyId, scopes, via: 'jwt' };
   }
 }
 
-function apiKeyCaller(tenant: EdgeContext, keyId: string): TenantCaller {
+function apiKeyCaller(tenant: EdgeContext, key: ActiveKey): TenantCaller {
   return {
     tenantId: tenant.tenantId,
     tenantSlug: tenant.tenantSlug,
-    keyId,
-    scopes: WORKLOAD_SCOPES.slice(),
+    keyId: key.keyId,
+    scopes: key.scopes,
     via: 'api-key',
   };
 }
 
+// RFC 6750 §2.1 b64token; anything else (another scheme, spaces, controls) is no bearer credential.
+const BEARER = /^\s*Bearer +([A-Za-z0-9\-._~+/]+=*)\s*$/i;
+
 export function bearerOf(authorization: string | undefined): string | null {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-  return match?.[1] ?? null;
+  if (authorization === undefined || authorization.length > MAX_AUTHORIZATION_LENGTH) return null;
+  return BEARER.exec(authorization)?.[1] ?? null;
 }
+
+/** Longer than any key or token we issue; a longer header is refused without hashing it. */
+const MAX_AUTHORIZATION_LENGTH = 8_192;

@@ -1,9 +1,10 @@
 import { type ExecutionContext, createParamDecorator } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { DomainError } from '@platform/errors';
+import { TENANT_SCOPES } from './tenant-scopes.js';
 
-/** Scopes every tenant API key grants today; keys carry no scope column yet. */
-export const WORKLOAD_SCOPES: readonly string[] = ['counter', 'data'];
+/** Every scope a tenant credential can hold (an API key's default). */
+export const WORKLOAD_SCOPES: readonly string[] = TENANT_SCOPES;
 
 /** Who is calling a workload: a tenant (signed by the edge) and the credential it proved. */
 export interface TenantCaller {

@@ -5,7 +5,7 @@ import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
 import { DomainError } from '@platform/errors';
 import { ApiKeyVerifier } from './api-key.verifier.js';
 import type { EdgeContext } from './edge-context.js';
-import { WORKLOAD_SCOPES } from './tenant-caller.js';
+import { narrowedScopesOf } from './tenant-scopes.js';
 
 export const TOKEN_ISSUER = 'platform-edge';
 
@@ -13,6 +13,8 @@ export interface AccessToken {
   access_token: string;
   token_type: 'Bearer';
   expires_in: number;
+  /** RFC 6749 §5.1: the scopes granted, space-separated. */
+  scope: string;
 }
 
 export interface TenantTokenClaims {
@@ -35,12 +37,16 @@ export class TenantTokensService {
     this.ttlSeconds = config.tenantAuth.jwtTtlSeconds;
   }
 
-  /** The key must belong to the tenant whose hostname was called. */
-  async issue(tenant: EdgeContext, apiKey: string): Promise<AccessToken> {
+  /**
+   * The key must belong to the tenant whose hostname was called. `scope` (space-separated) narrows
+   * the token to part of what the key grants; without it the token grants all of it.
+   */
+  async issue(tenant: EdgeContext, apiKey: string, scope?: string): Promise<AccessToken> {
     const key = await this.apiKeys.activeKeyOf(apiKey);
     if (!key) throw new DomainError('Unauthenticated', 'Unknown or revoked API key');
     if (key.tenantId !== tenant.tenantId) throw new DomainError('Forbidden', 'This API key belongs to another tenant');
-    const accessToken = await new SignJWT({ tenant_id: tenant.tenantId, scopes: [...WORKLOAD_SCOPES] })
+    const scopes = narrowedScopesOf(key.scopes, scope);
+    const accessToken = await new SignJWT({ tenant_id: tenant.tenantId, scopes })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setIssuer(TOKEN_ISSUER)
       .setSubject(key.keyId)
@@ -48,7 +54,7 @@ export class TenantTokensService {
       .setExpirationTime(`${this.ttlSeconds}s`)
       .setJti(randomUUID())
       .sign(this.key);
-    return { access_token: accessToken, token_type: 'Bearer', expires_in: this.ttlSeconds };
+    return { access_token: accessToken, token_type: 'Bearer', expires_in: this.ttlSeconds, scope: scopes.join(' ') };
   }
 
   /** Null for anything not signed by us, expired, or missing a claim. */

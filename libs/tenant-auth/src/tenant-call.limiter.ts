@@ -1,0 +1,263 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { FreshCache } from '@platform/cache';
+import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
+import { PrismaService, type Tier } from '@platform/database';
+import { DomainError } from '@platform/errors';
+import { createRedis } from '@platform/queue';
+import type { TenantLimits } from '@platform/tenancy';
+
+/** Ends an admitted call's hold on its tenant's in-flight budget; safe to call more than once. */
+export type Release = () => void;
+
+/**
+ * A local grant is worth about this much of the tenant's rate, so a replica asks Redis at most
+ * ~20 times a second per busy tenant, and a grant it cannot use is dropped after GRANT_TTL_MS.
+ */
+const BATCH_WINDOW_MS = 50;
+const GRANT_TTL_MS = 250;
+const REDIS_TIMEOUT_MS = 200;
+// Small batches are taken when needed: a prefetched token of a slow tenant would mostly expire unused.
+const PREFETCH_MIN_BATCH = 8;
+const LIMITS_CACHE_MS = 5_000;
+const OUTAGE_LOG_EVERY_MS = 30_000;
+
+// One token bucket per tenant in Redis: refilled at `rate` per second up to `burst`, `want` taken
+// at once (fewer when fewer are left). Redis's own clock, so replicas' clocks never disagree.
+// Returns [granted, ms until one more token, whole tokens left].
+const TAKE_TOKENS = `
+local rate = tonumber(ARGV[1])
+local burst = tonumber(ARGV[2])
+local want = tonumber(ARGV[3])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local bucket = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens = tonumber(bucket[1]) or burst
+local at = tonumber(bucket[2]) or now
+tokens = math.min(burst, tokens + math.max(0, now - at) * rate / 1000)
+local granted = math.min(want, math.floor(tokens))
+tokens = tokens - granted
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
+redis.call('PEXPIRE', KEYS[1], math.ceil(burst * 1000 / rate) + 1000)
+local wait = 0
+if tokens < 1 then wait = math.ceil((1 - tokens) * 1000 / rate) end
+return { granted, wait, math.floor(tokens) }
+`;
+
+interface TenantAllowance {
+  limits: TenantLimits;
+  batch: number;
+  /** Tokens this replica took from the tenant's bucket and has not used yet, until `grantExpiresAt`. */
+  tokens: number;
+  grantExpiresAt: number;
+  /** Redis said the bucket is empty until then: refusals need not ask again. */
+  emptyUntil: number;
+  inFlight: number;
+  /** Calls waiting for a grant from Redis: the next grant asks for at least this many tokens. */
+  waiting: number;
+  refilling?: Promise<void>;
+}
+
+/**
+ * Per-tenant request limits at the edge: a rate limit (token bucket in Redis shared by every
+ * replica, taken in small local batches so most calls never wait for Redis) and a cap on calls in
+ * flight (per replica). When Redis is unreachable each replica falls back to a bucket of its own
+ * (fails open: a tenant may then get its rate from each replica) and says so in its log.
+ */
+@Injectable()
+export class TenantCallLimiter implements OnModuleDestroy {
+  private readonly logger = new Logger(TenantCallLimiter.name);
+  private readonly redis: Redis;
+  private readonly keyPrefix: string;
+  private readonly tierLimits: PlatformConfig['tenantLimits'];
+  private readonly maxInFlight: number;
+  private readonly limitsCache = new FreshCache<TenantLimits>({ ttlMs: LIMITS_CACHE_MS, maxEntries: 100_000 });
+  private readonly allowances = new Map<string, TenantAllowance>();
+  private lastOutageLog = 0;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    @Inject(PLATFORM_CONFIG) config: PlatformConfig,
+  ) {
+    this.redis = createRedis(config.redis.url, 'producer');
+    this.redis.on('error', () => undefined);
+    this.redis.defineCommand('takeTenantTokens', { numberOfKeys: 1, lua: TAKE_TOKENS });
+    this.keyPrefix = `${config.redis.prefix}:rate:`;
+    this.tierLimits = config.tenantLimits;
+    this.maxInFlight = config.edge.tenantMaxInFlight;
+  }
+
+  /** Admits a call from what this replica holds, or undefined when `admit` must decide. */
+  admitHeld(tenantId: string): Release | undefined {
+    const limits = this.limitsCache.peek(tenantId, this.loadLimits(tenantId));
+    if (!limits) return undefined;
+    const allowance = this.allowanceOf(tenantId, limits);
+    if (allowance.inFlight >= this.maxInFlight || !this.takeLocal(tenantId, allowance)) return undefined;
+    return this.hold(allowance);
+  }
+
+  /** Admits a call or refuses it: `RateLimited` (429) or `TooManyConcurrentRequests` (429). */
+  async admit(tenantId: string): Promise<Release> {
+    const limits = await this.limitsCache.get(tenantId, this.loadLimits(tenantId));
+    if (!limits) throw new DomainError('TenantNotFound', 'No tenant is served on this host');
+    const allowance = this.allowanceOf(tenantId, limits);
+    if (allowance.inFlight >= this.maxInFlight) {
+      throw new DomainError('TooManyConcurrentRequests', `At most ${this.maxInFlight} calls of a tenant in flight`, {
+        limit: limits.requestsPerSecond,
+        remaining: 0,
+        resetSeconds: 1,
+        retryAfterSeconds: 1,
+        maxInFlight: this.maxInFlight,
+      });
+    }
+    // Concurrent callers wait for one grant sized for all of them; Redis is asked again only while
+    // its bucket still had tokens, so this ends once every waiter is served or the bucket is empty.
+    allowance.waiting += 1;
+    try {
+      for (;;) {
+        if (this.takeLocal(tenantId, allowance)) return this.hold(allowance);
+        if (Date.now() < allowance.emptyUntil) break;
+        await this.refill(tenantId, allowance);
+      }
+    } finally {
+      allowance.waiting -= 1;
+    }
+    const retryAfterSeconds = Math.max(1, Math.ceil((allowance.emptyUntil - Date.now()) / 1000));
+    throw new DomainError('RateLimited', `Over ${limits.requestsPerSecond} requests per second`, {
+      limit: limits.requestsPerSecond,
+      remaining: 0,
+      resetSeconds: retryAfterSeconds,
+      retryAfterSeconds,
+    });
+  }
+
+  private allowanceOf(tenantId: string, limits: TenantLimits): TenantAllowance {
+    const batch = Math.max(1, Math.min(limits.burst, Math.ceil((limits.requestsPerSecond * BATCH_WINDOW_MS) / 1000)));
+    let allowance = this.allowances.get(tenantId);
+    if (!allowance) {
+      allowance = { limits, batch, tokens: 0, grantExpiresAt: 0, emptyUntil: 0, inFlight: 0, waiting: 0 };
+      this.allowances.set(tenantId, allowance);
+    } else if (!sameLimits(allowance.limits, limits)) {
+      // New limits apply from the next grant; calls in flight keep their hold on this allowance.
+      Object.assign(allowance, { limits, batch, tokens: 0, grantExpiresAt: 0, emptyUntil: 0 });
+    }
+    return allowance;
+  }
+
+  /** Takes one locally held token; refills ahead in the background when a large batch runs low. */
+  private takeLocal(tenantId: string, allowance: TenantAllowance): boolean {
+    const now = Date.now();
+    if (allowance.tokens <= 0 || now >= allowance.grantExpiresAt) return false;
+    allowance.tokens -= 1;
+    const running = allowance.tokens < allowance.batch / 4 || allowance.grantExpiresAt - now < BATCH_WINDOW_MS;
+    if (allowance.batch >= PREFETCH_MIN_BATCH && running && !allowance.refilling) {
+      void this.refill(tenantId, allowance);
+    }
+    return true;
+  }
+
+  private hold(allowance: TenantAllowance): Release {
+    allowance.inFlight += 1;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      allowance.inFlight -= 1;
+    };
+  }
+
+  /** One Redis call at a time per tenant; concurrent callers wait for the same grant. */
+  private refill(tenantId: string, allowance: TenantAllowance): Promise<void> {
+    allowance.refilling ??= this.takeTokens(tenantId, allowance).finally(() => {
+      allowance.refilling = undefined;
+    });
+    return allowance.refilling;
+  }
+
+  private async takeTokens(tenantId: string, allowance: TenantAllowance): Promise<void> {
+    const { requestsPerSecond, burst } = allowance.limits;
+    const want = Math.min(burst, Math.max(allowance.batch, allowance.waiting));
+    let granted: number;
+    let waitMs: number;
+    try {
+      [granted, waitMs] = await withTimeout(
+        (this.redis as RedisWithTakeTokens).takeTenantTokens(
+          `${this.keyPrefix}${tenantId}`,
+          requestsPerSecond,
+          burst,
+          want,
+        ),
+      );
+    } catch (error) {
+      [granted, waitMs] = this.takeFromLocalBucket(tenantId, allowance.limits, want);
+      this.logOutage(error);
+    }
+    const now = Date.now();
+    allowance.tokens = (now < allowance.grantExpiresAt ? allowance.tokens : 0) + granted;
+    allowance.grantExpiresAt = now + GRANT_TTL_MS;
+    allowance.emptyUntil = granted < want ? now + waitMs : 0;
+  }
+
+  private readonly localBuckets = new Map<string, { tokens: number; at: number }>();
+
+  /** The same bucket, kept by this replica alone while Redis is away. */
+  private takeFromLocalBucket(tenantId: string, limits: TenantLimits, want: number): [number, number] {
+    const now = Date.now();
+    const bucket = this.localBuckets.get(tenantId) ?? { tokens: limits.burst, at: now };
+    bucket.tokens = Math.min(limits.burst, bucket.tokens + ((now - bucket.at) * limits.requestsPerSecond) / 1000);
+    bucket.at = now;
+    const granted = Math.min(want, Math.floor(bucket.tokens));
+    bucket.tokens -= granted;
+    this.localBuckets.set(tenantId, bucket);
+    const wait = bucket.tokens < 1 ? Math.ceil(((1 - bucket.tokens) * 1000) / limits.requestsPerSecond) : 0;
+    return [granted, wait];
+  }
+
+  private logOutage(error: unknown): void {
+    const now = Date.now();
+    if (now - this.lastOutageLog < OUTAGE_LOG_EVERY_MS) return;
+    this.lastOutageLog = now;
+    this.logger.warn(
+      `Redis unreachable for rate limits (${(error as Error)?.message ?? String(error)}); each replica limits tenants on its own until it is back`,
+    );
+  }
+
+  private loadLimits(tenantId: string) {
+    return async (): Promise<TenantLimits | undefined> => {
+      const tenant = await this.prisma.tenant.findUnique({
+        where: { id: tenantId },
+        select: { tier: true, limits: true },
+      });
+      if (!tenant) return undefined;
+      return (tenant.limits as TenantLimits | null) ?? this.tierLimits[tenant.tier as Tier];
+    };
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.redis.disconnect();
+  }
+}
+
+type RedisWithTakeTokens = Redis & {
+  takeTenantTokens(key: string, rate: number, burst: number, want: number): Promise<[number, number, number]>;
+};
+
+function sameLimits(a: TenantLimits, b: TenantLimits): boolean {
+  return a.requestsPerSecond === b.requestsPerSecond && a.burst === b.burst;
+}
+
+function withTimeout<T>(promise: Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer within ${REDIS_TIMEOUT_MS} ms`)), REDIS_TIMEOUT_MS);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
