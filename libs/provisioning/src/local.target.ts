@@ -6,6 +6,7 @@ import { PrismaService, databaseNameOf, tenantDatabaseNames } from '@platform/da
 import { type DesiredRoute, RouteEventsPublisher, RoutesRepository } from '@platform/routing';
 import type { TenantSpec } from '@platform/tenancy';
 import { TenantKeyMirrorRepository } from '@platform/tenant-auth';
+import { ensureTenantUsageTable } from '@platform/usage';
 import type { ConvergeResult, ProvisioningTarget } from './provisioning-target.js';
 import { TenantCredentialsRepository } from './tenant-credentials.repository.js';
 import { TenantDatabaseRepository } from './tenant-database.repository.js';
@@ -64,6 +65,7 @@ export class LocalTarget implements ProvisioningTarget {
         const credential = await this.credentials.ensure(tx, spec.tenantId);
         await this.database.ensureLogin(tx, plan.database, credential.databasePassword);
         await this.keyMirror.ensure(tx, plan.database, spec.tenantId);
+        await ensureTenantUsageTable(tx, plan.database);
         return this.routes.replaceForTenant(
           tx,
           spec.tenantId,
