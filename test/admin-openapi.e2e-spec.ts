@@ -69,6 +69,18 @@ describe('the admin OpenAPI document', () => {
       minimum: 1,
       maximum: 200,
     });
+    const rotation = document.paths['/v1/tenants/{ref}/credentials/rotate']!.post!.responses;
+    expect(rotation['200']!.content!['application/json']!.schema).toMatchObject({
+      required: expect.arrayContaining(['tenantId', 'slug', 'loginRole', 'rotatedAt', 'generation']),
+    });
+    expect(Object.keys(rotation)).toEqual(expect.arrayContaining(['404', '409']));
+    for (const path of ['/v1/tenants/{ref}/usage', '/v1/usage']) {
+      const usage = document.paths[path]!.get!;
+      expect(Object.keys(usage.responses['200']!.content!).sort()).toEqual(['application/json', 'text/csv']);
+      expect(usage.responses['200']!.content!['application/json']!.schema).toMatchObject({ required: ['rows'] });
+      expect(usage.responses['400']).toBeDefined();
+      expect(usage.parameters!.filter((parameter) => parameter.in === 'query').length).toBeGreaterThan(0);
+    }
     const audit = document.paths['/v1/audit-events']!.get!.parameters!.map((parameter) => parameter.name);
     expect(audit.sort()).toEqual(['cursor', 'limit', 'targetId']);
   });

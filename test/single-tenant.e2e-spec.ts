@@ -109,6 +109,15 @@ describe('Single-tenant workloads', () => {
       .sign(new Uint8Array(Buffer.from(signingKey, 'base64url')));
 
   it("serves its tenant's API key and JWT directly, with no edge signature", async () => {
+    // The provisioner made A's usage table, owned by A's role, before any workload wrote to it.
+    const names = tenantDatabaseNames(a.slug, stack.databaseName);
+    expect(
+      await stack.pg(
+        `SELECT tableowner AS owner, (SELECT count(*)::int FROM "${names.schema}".usage_hours) AS rows
+         FROM pg_tables WHERE schemaname = $1 AND tablename = 'usage_hours'`,
+        [names.schema],
+      ),
+    ).toEqual([{ owner: names.role, rows: 0 }]);
     const counter = new CallerConnection(counterUrl, 'anything', a.key);
     const data = new CallerConnection(dataUrl, 'anything', a.key);
     try {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AuditEventView } from '@platform/audit';
 import { TENANT_PHASES, CONDITION_TYPES, type JobView, type TenantView } from '@platform/tenancy';
 import { type ApiKeyView, type IssuedApiKey, TENANT_SCOPES } from '@platform/tenant-auth';
+import type { CredentialsRotation } from '@platform/provisioning';
 import type { TenantUsageRow, UsageRow } from '@platform/usage';
 
 /**
@@ -103,6 +104,17 @@ export const tenantUsageRowSchema = usageRowSchema.extend({ tenant: z.string().d
 export const usageSchema = z.object({ rows: z.array(usageRowSchema) });
 export const allTenantsUsageSchema = z.object({ rows: z.array(tenantUsageRowSchema) });
 
+export const credentialsRotationSchema = z.object({
+  tenantId: z.uuid(),
+  slug: z.string(),
+  loginRole: z.string().describe("The tenant's database login role, whose password was replaced"),
+  rotatedAt: instant,
+  generation: z
+    .number()
+    .int()
+    .describe("The tenant's generation after the rotation: its job pushes the new credentials to the tenant's stack"),
+});
+
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const drift = {
   tenant: true satisfies Same<z.infer<typeof tenantViewSchema>, TenantView>,
@@ -112,5 +124,6 @@ const drift = {
   auditEvent: true satisfies Same<z.infer<typeof auditEventViewSchema>, AuditEventView>,
   usage: true satisfies Same<z.infer<typeof usageRowSchema>, UsageRow>,
   tenantUsage: true satisfies Same<z.infer<typeof tenantUsageRowSchema>, TenantUsageRow>,
+  credentialsRotation: true satisfies Same<z.infer<typeof credentialsRotationSchema>, CredentialsRotation>,
 };
 void drift;

@@ -8,6 +8,7 @@ import { usageQuerySchema } from '@platform/usage';
 import {
   apiKeyListSchema,
   auditPageSchema,
+  credentialsRotationSchema,
   issuedApiKeySchema,
   jobListSchema,
   jobViewSchema,
@@ -106,6 +107,12 @@ const ANSWERS: Record<string, OperationAnswers> = {
     errors: [400],
     query: usageQuerySchema,
     csv: true,
+  },
+  TenantCredentialsController_rotate: {
+    status: 200,
+    schema: credentialsRotationSchema,
+    description: 'Rotated: the new password and key are in force; never a secret',
+    errors: [404, 409],
   },
   AuditEventsController_list: {
     status: 200,

@@ -15,7 +15,7 @@ export interface TokenRequest {
 }
 
 /** The error codes of RFC 6749 §5.2 this endpoint answers. */
-type OAuthErrorCode = 'invalid_request' | 'invalid_client' | 'unsupported_grant_type' | 'invalid_scope';
+export type OAuthErrorCode = 'invalid_request' | 'invalid_client' | 'unsupported_grant_type' | 'invalid_scope';
 
 /** A token request refused the way OAuth2 clients expect (RFC 6749 §5.2). */
 class OAuthError extends Error {

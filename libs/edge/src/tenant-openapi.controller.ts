@@ -29,23 +29,25 @@ import {
   recordItemSchema,
   recordKeySchema,
   recordsPageSchema,
+  IDEMPOTENCY_KEY,
   statsAnswerSchema,
   statsQuerySchema,
   upsertedAnswerSchema,
 } from '@platform/data';
 import { openApiSchemaOf } from '@platform/http-api';
 import { RouteResolver } from '@platform/routing';
+import { type AccessToken, TENANT_SCOPES, type TenantScope } from '@platform/tenant-auth';
 import { type EdgeAnswer, htmlAnswer, jsonAnswer } from './edge-answer.js';
+import type { OAuthErrorCode } from './edge-tokens.service.js';
 
 type JsonObject = Record<string, unknown>;
 
 /** The scopes an API key or token can carry; the edge enforces them, this document declares them. */
-const SCOPES = {
+const SCOPES: Record<TenantScope, string> = {
   counter: 'Take sequence numbers and manage counters',
   'data:read': 'Read readings, statistics, records and ingestions',
   'data:write': 'Store readings and records, import files, delete records',
-} as const;
-type Scope = keyof typeof SCOPES;
+};
 
 const errorBodySchema = z.object({
   error: z.string().describe('A stable code, e.g. ValidationFailed, PayloadTooLarge, IdempotencyKeyReused'),
@@ -75,26 +77,127 @@ const tokenRequestSchema = z.object({
   grant_type: z.literal('client_credentials').optional(),
   client_id: z.string().optional().describe('Any value; the tenant is the hostname'),
   client_secret: z.string().optional().describe('The API key, unless sent as Bearer or HTTP Basic password'),
-  scope: z.string().optional().describe('Space-separated scopes to narrow the token to'),
+  scope: z
+    .string()
+    .optional()
+    .describe(
+      `Space-separated scopes to narrow the token to (${TENANT_SCOPES.join(', ')}); absent: every scope of the key. ` +
+        'One the key does not grant is 400 invalid_scope',
+    ),
 });
 const accessTokenSchema = z.object({
   access_token: z.string(),
   token_type: z.literal('Bearer'),
   expires_in: z.number().int(),
-  scope: z.string().optional(),
+  scope: z.string().describe('The scopes granted, space-separated'),
 });
 
+export const ACCESS_TOKEN_MATCHES: Same<z.infer<typeof accessTokenSchema>, AccessToken> = true;
+
+/** The token endpoint's refusals (RFC 6749 §5.2), by status. */
+const OAUTH_ERRORS = {
+  400: ['invalid_request', 'invalid_scope', 'unsupported_grant_type'],
+  401: ['invalid_client'],
+} as const satisfies Record<number, readonly OAuthErrorCode[]>;
+const oauthErrorSchema = (codes: readonly [OAuthErrorCode, ...OAuthErrorCode[]]) =>
+  z.object({
+    error: z.enum(codes).describe('RFC 6749 §5.2 error code'),
+    error_description: z.string(),
+    message: z.string().describe('The same text as error_description, in the platform’s error shape'),
+  });
+
 const ERROR_STATUSES: Record<number, string> = {
-  400: 'Invalid input',
-  401: 'No valid credential (`WWW-Authenticate` says why)',
-  403: 'The credential belongs to another tenant or lacks the scope',
+  400: 'Invalid input (ValidationFailed): details name every bad field',
+  401: 'No credential, or an unknown, revoked, expired or malformed one (Unauthenticated); `WWW-Authenticate` says why',
   404: 'Not found',
   409: 'Conflict (e.g. an Idempotency-Key reused for another request)',
   413: 'Body, line or batch over its limit',
   415: 'Unsupported content type',
-  429: 'Over the tenant’s rate limit (`Retry-After`)',
+  429:
+    'RateLimited: over the tenant’s request rate (retry after `Retry-After` seconds); or TooManyConcurrentRequests: ' +
+    'over the tenant’s calls in flight (`Retry-After: 1`)',
   503: 'A dependency is unavailable; retry after `Retry-After` seconds',
 };
+
+const seconds = z.number().int().min(0);
+const header = (description: string, schema: z.ZodType) => ({ description, schema: openApiSchemaOf(schema) });
+/** Response headers, as components: what a client needs to retry or re-authenticate. */
+const HEADERS = {
+  'WWW-Authenticate': header(
+    'Bearer challenge (RFC 6750 §3): `Bearer realm="api"`, with `error="invalid_token"` when a credential was ' +
+      'sent, or `error="insufficient_scope", scope="<needed>"` on a 403 InsufficientScope',
+    z.string(),
+  ),
+  'Retry-After': header('Seconds until a retry can succeed (at least 1)', seconds),
+  'RateLimit-Limit': header('The tenant’s requests per second', seconds),
+  'RateLimit-Remaining': header('Calls left now (0 on a 429)', seconds),
+  'RateLimit-Reset': header('Seconds until the bucket has a call again', seconds),
+};
+const headerRefs = (...names: (keyof typeof HEADERS)[]) =>
+  Object.fromEntries(names.map((name) => [name, { $ref: `#/components/headers/${name}` }]));
+
+/** Example error bodies, so a client sees the codes and details it must handle. */
+const errorExample = (error: string, message: string, details?: unknown) => ({
+  value: { error, message, ...(details === undefined ? {} : { details }) },
+});
+const rateLimitDetails = { limit: 50, remaining: 0, resetSeconds: 1, retryAfterSeconds: 1 };
+
+/** The refusals every workload operation may answer, with the scope it needs. */
+function callerErrors(scope: TenantScope): JsonObject {
+  return {
+    401: {
+      description: ERROR_STATUSES[401],
+      headers: headerRefs('WWW-Authenticate'),
+      content: {
+        'application/json': {
+          schema: ERROR_REF,
+          examples: { Unauthenticated: errorExample('Unauthenticated', 'Unknown or revoked API key') },
+        },
+      },
+    },
+    403: {
+      description:
+        `InsufficientScope: the credential does not grant the ${scope} scope (details: { required, granted }; ` +
+        '`WWW-Authenticate: Bearer error="insufficient_scope"`); or Forbidden: it is another tenant’s',
+      headers: headerRefs('WWW-Authenticate'),
+      content: {
+        'application/json': {
+          schema: ERROR_REF,
+          examples: {
+            InsufficientScope: errorExample('InsufficientScope', `This credential does not grant the ${scope} scope`, {
+              required: scope,
+              granted: TENANT_SCOPES.filter((other) => other !== scope),
+            }),
+            Forbidden: errorExample('Forbidden', 'This API key belongs to another tenant'),
+          },
+        },
+      },
+    },
+    429: {
+      description: ERROR_STATUSES[429],
+      headers: headerRefs('Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'),
+      content: {
+        'application/json': {
+          schema: ERROR_REF,
+          examples: {
+            RateLimited: errorExample('RateLimited', 'Over 50 requests per second', rateLimitDetails),
+            TooManyConcurrentRequests: errorExample(
+              'TooManyConcurrentRequests',
+              'At most 64 calls of a tenant in flight',
+              { ...rateLimitDetails, maxInFlight: 64 },
+            ),
+          },
+        },
+      },
+    },
+  };
+}
+
+const oauthError = (status: keyof typeof OAUTH_ERRORS, description: string) => ({
+  description,
+  ...(status === 401 ? { headers: headerRefs('WWW-Authenticate') } : {}),
+  content: json(oauthErrorSchema(OAUTH_ERRORS[status])),
+});
 
 const json = (schema: z.ZodType) => ({ 'application/json': { schema: openApiSchemaOf(schema) } });
 
@@ -120,17 +223,22 @@ const idempotencyKeyHeader = {
   name: 'Idempotency-Key',
   in: 'header',
   required: false,
-  description: 'Retry safely: a retry with the same key and body answers the first outcome and stores nothing twice',
-  schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,200}$' },
+  description:
+    'Retry safely: a retry with the same key and body answers the first outcome and stores nothing twice ' +
+    '(1-200 visible ASCII characters; the same key with another body or route is 409 IdempotencyKeyReused)',
+  schema: openApiSchemaOf(z.string().regex(IDEMPOTENCY_KEY)),
 };
 
 interface OperationSpec {
   summary: string;
-  scope: Scope | null;
+  scope: TenantScope | null;
   parameters?: JsonObject[];
   requestBody?: JsonObject;
   ok: Record<number, { description: string; content?: JsonObject }>;
+  /** Errors with the platform's body; a workload operation adds 401, 403 and 429 (`callerErrors`). */
   errors: number[];
+  /** Answers with their own description and body (the token endpoint's OAuth2 errors). */
+  answers?: JsonObject;
 }
 
 function operation(spec: OperationSpec): JsonObject {
@@ -139,6 +247,7 @@ function operation(spec: OperationSpec): JsonObject {
   for (const status of spec.errors) {
     responses[status] = { description: ERROR_STATUSES[status], content: { 'application/json': { schema: ERROR_REF } } };
   }
+  Object.assign(responses, spec.scope ? callerErrors(spec.scope) : {}, spec.answers);
   return {
     summary: spec.summary,
     ...(spec.scope
@@ -151,7 +260,8 @@ function operation(spec: OperationSpec): JsonObject {
 }
 
 const ERROR_REF = { $ref: '#/components/schemas/Error' };
-const AUTH_ERRORS = [401, 403, 429, 503];
+/** Besides 401, 403 and 429, which `operation` adds to every workload operation. */
+const AUTH_ERRORS = [503];
 const batchBody = (item: z.ZodType, what: string) => ({
   required: true,
   description: `A JSON array of ${what}s, or NDJSON: one ${what} per line (the \`application/x-ndjson\` schema is one line's)`,
@@ -179,7 +289,20 @@ const PATHS: JsonObject = {
         },
       },
       ok: { 200: { description: 'The access token', content: json(accessTokenSchema) } },
-      errors: [400, 401, 404, 429, 503],
+      // The token endpoint is not rate limited; its refusals are RFC 6749 §5.2's.
+      errors: [404, 503],
+      answers: {
+        400: oauthError(
+          400,
+          'invalid_request (malformed or oversized body, another content type), invalid_scope (a `scope` the key ' +
+            'does not grant) or unsupported_grant_type',
+        ),
+        401: oauthError(
+          401,
+          'invalid_client: no, an unknown, revoked or malformed API key, or another tenant’s; `WWW-Authenticate` ' +
+            'for the scheme used',
+        ),
+      },
     }),
   },
   '/api/counter/v1/counters/{name}/next': {
@@ -336,6 +459,7 @@ export function tenantOpenApiDocument(origin: string, displayName: string): Json
     paths: PATHS,
     components: {
       schemas: { Error: openApiSchemaOf(errorBodySchema) },
+      headers: HEADERS,
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'An API key (tk_...) or an access token' },
         basic: { type: 'http', scheme: 'basic', description: 'Token endpoint only: the API key as the password' },

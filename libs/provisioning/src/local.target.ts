@@ -6,6 +6,7 @@ import { PrismaService, databaseNameOf, tenantDatabaseNames } from '@platform/da
 import { type DesiredRoute, RouteEventsPublisher, RoutesRepository, TenantSiteRepository } from '@platform/routing';
 import type { TenantSpec } from '@platform/tenancy';
 import { TenantKeyMirrorRepository } from '@platform/tenant-auth';
+import { ensureTenantUsageTable } from '@platform/usage';
 import type { ConvergeResult, ProvisioningTarget } from './provisioning-target.js';
 import { TenantCredentialsRepository } from './tenant-credentials.repository.js';
 import { TenantDatabaseRepository } from './tenant-database.repository.js';
@@ -67,6 +68,7 @@ export class LocalTarget implements ProvisioningTarget {
         await this.keyMirror.ensure(tx, plan.database, spec.tenantId);
         // What the tenant's own edge (GKE) serves, readable with the tenant's credentials.
         await this.site.ensure(tx, plan.database, { ...plan.routes[0]!, displayName: spec.displayName });
+        await ensureTenantUsageTable(tx, plan.database);
         return this.routes.replaceForTenant(
           tx,
           spec.tenantId,

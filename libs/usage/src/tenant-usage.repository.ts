@@ -1,17 +1,36 @@
 import { Injectable } from '@nestjs/common';
-import { type TenantClient, type TenantRef, TenantSqlService } from '@platform/database';
+import {
+  type Prisma,
+  type TenantClient,
+  type TenantDatabaseNames,
+  type TenantRef,
+  TenantSqlService,
+  quoteIdent,
+} from '@platform/database';
 import type { UsageIncrement } from './usage.meter.js';
 
 /** A tenant's own copy of its usage, in its schema, written and read under its own role only. */
-const TENANT_USAGE_DDL = `
-CREATE TABLE IF NOT EXISTS usage_hours (
+const tenantUsageDdl = (table: string) => `
+CREATE TABLE IF NOT EXISTS ${table} (
   hour timestamptz NOT NULL,
   metric text NOT NULL,
   value bigint NOT NULL,
   updated_at timestamptz NOT NULL DEFAULT clock_timestamp(),
   PRIMARY KEY (hour, metric)
 );
-CREATE INDEX IF NOT EXISTS usage_hours_updated_idx ON usage_hours (updated_at);`;
+CREATE INDEX IF NOT EXISTS usage_hours_updated_idx ON ${table} (updated_at);`;
+
+/**
+ * Provisioner, on every converge: `usage_hours` in the tenant's schema, owned by the tenant role, so
+ * it is there before any workload of the tenant (a single-tenant one writes it) or the collector looks.
+ */
+export async function ensureTenantUsageTable(tx: Prisma.TransactionClient, names: TenantDatabaseNames): Promise<void> {
+  const table = `${quoteIdent(names.schema)}.usage_hours`;
+  for (const statement of tenantUsageDdl(table).split(';')) {
+    if (statement.trim()) await tx.$executeRawUnsafe(statement);
+  }
+  await tx.$executeRawUnsafe(`ALTER TABLE ${table} OWNER TO ${quoteIdent(names.role)}`);
+}
 
 export interface TenantUsageHourRow {
   hour: Date;
@@ -30,7 +49,7 @@ export class TenantUsageRepository {
 
   constructor(private readonly sql: TenantSqlService) {}
 
-  /** One statement per tenant and flush; the table is created on the first. */
+  /** One statement per tenant and flush; a tenant provisioned before the table existed gets it on the first. */
   async add(tenant: TenantRef, increments: readonly UsageIncrement[]): Promise<void> {
     await this.sql.run(tenant, async (client) => {
       if (!this.ready.has(tenant.tenantId)) await this.create(tenant, client);
@@ -65,6 +84,6 @@ export class TenantUsageRepository {
 
   private async create(tenant: TenantRef, client: TenantClient): Promise<void> {
     await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('usage-hours:' || $1, 0))`, [tenant.tenantId]);
-    await client.query(TENANT_USAGE_DDL);
+    await client.query(tenantUsageDdl('usage_hours'));
   }
 }
