@@ -47,9 +47,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     const { status, body } = this.toResponse(exception);
     if (status === 503) void reply.header('retry-after', '5');
-    // A refusal before anyone read the body (the caller's credential, scope or limits) does not wait
+    // A refusal of the caller (credential, scope or limits) before anyone read the body does not wait
     // for it: Node closes the socket once the answer is out, having read at most what already arrived.
-    if (hasUntouchedBody(reply.raw.req)) void reply.header('connection', 'close');
+    // Other refusals (a bad header of an authenticated caller) leave the body to the app's bounded
+    // drain, so that the edge, still uploading, relays the answer instead of a reset connection.
+    if (CALLER_REFUSALS.has(status) && hasUntouchedBody(reply.raw.req)) void reply.header('connection', 'close');
     if (isDomainError(exception)) {
       const authorization = host.switchToHttp().getRequest<FastifyRequest>().headers.authorization;
       void reply.headers(refusalHeadersOf(exception.code, exception.details, authorization));
@@ -90,6 +92,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
     return { status: 500, body: { error: 'InternalError', message: 'Unexpected error', details: { errorId } } };
   }
 }
+
+/** Who is calling, not what they sent: answered without reading the body. */
+const CALLER_REFUSALS = new Set([401, 403, 429]);
 
 function hasUntouchedBody(request: IncomingMessage): boolean {
   return hasRequestBody(request) && request.readableFlowing === null && !request.readableEnded;
