@@ -51,7 +51,9 @@ describe('rendered Deployments boot', () => {
   it.each(['counter', 'data-api'])('tenant %s: the app accepts its environment', async (name) => {
     const run = await recordProgram(tenantProgram(aTenantSpec(), someTenantSettings()));
     const [, app, env] = environments(run.resources).find(([deployment]) => deployment === name)!;
-    expect(parseConfig(app, env).app.name).toBe(name);
+    const config = parseConfig(app, env);
+    expect(config.app.name).toBe(name);
+    expect(config.usage.store).toBe('tenant');
   });
 
   // The tenant's edge runs in single mode with the tenant's own credentials: no EDGE_SIGNING_SECRET.
@@ -68,5 +70,12 @@ describe('rendered Deployments boot', () => {
     const run = await recordProgram(platformProgram(previewPlatformSettings('saas.example.com')));
     const [, app, env] = environments(run.resources).find(([deployment]) => deployment === name)!;
     expect(parseConfig(app, env).app.name).toBe(name);
+  });
+
+  // The tenants' workloads write usage into their own schemas; the control plane collects it every minute.
+  it('platform control-plane collects tenant usage', async () => {
+    const run = await recordProgram(platformProgram(previewPlatformSettings('saas.example.com')));
+    const [, app, env] = environments(run.resources).find(([deployment]) => deployment === 'control-plane')!;
+    expect(parseConfig(app, env).usage.collectIntervalMs).toBe(60_000);
   });
 });

@@ -50,6 +50,8 @@ describe('Single-tenant workloads', () => {
     postgres = await PrivatePostgres.start(pgPort!, { passwords: true });
     stack = await Stack.start(['control-plane', 'provisioner'], {
       PG_SERVER: `postgresql://postgres@127.0.0.1:${pgPort}`,
+      // The control plane collects the usage A's workloads write into A's schema, as on GKE.
+      USAGE_COLLECT_INTERVAL_MS: '1000',
     });
     [a, b] = await Promise.all([onboardWithKey(stack, 'single-a'), onboardWithKey(stack, 'single-b')]);
     [credentialA, credentialB] = await Promise.all([credentialOf(a.slug), credentialOf(b.slug)]);
@@ -320,6 +322,87 @@ describe('Single-tenant workloads', () => {
     expect((await edgeRequest(edgeUrl, '127.0.0.1', '/ready')).status).toBe(200);
     expect((await edgeRequest(edgeUrl, 'localhost', '/metrics')).status).toBe(200);
   });
+
+  it('counts its own calls by workload and status class, refusals included, and the control plane collects them exactly', async () => {
+    const schema = tenantDatabaseNames(a.slug, stack.databaseName).schema;
+    const ownRequests = async () =>
+      Object.fromEntries(
+        (
+          await stack.pg<{ metric: string; value: string }>(
+            `SELECT metric, sum(value)::text AS value FROM "${schema}".usage_hours WHERE metric LIKE 'requests:%' GROUP BY metric`,
+          )
+        ).map(({ metric, value }) => [metric, Number(value)]),
+      );
+    const collected = async () => {
+      const answer = await stack.api<{ rows: { apiRequests: number }[] }>('GET', `/v1/tenants/${a.slug}/usage`);
+      return answer.body.rows.reduce((sum, row) => sum + row.apiRequests, 0);
+    };
+    const sum = (counts: Record<string, number>) => Object.values(counts).reduce((total, n) => total + n, 0);
+    const waitUntil = async (done: () => Promise<boolean>) => {
+      for (const deadline = Date.now() + 15_000; !(await done()) && Date.now() < deadline;) await sleep(200);
+    };
+    // Earlier tests' calls: flushed (200 ms) and collected (1 s) before counting on from there.
+    await sleep(500);
+    const before = await ownRequests();
+    await waitUntil(async () => (await collected()) === sum(before));
+    expect(await collected()).toBe(sum(before));
+
+    const counter = new CallerConnection(counterUrl, 'anything', a.key);
+    const data = new CallerConnection(dataUrl, 'anything', a.key);
+    try {
+      // The counter's fast path, its full route, the data API, and a refusal of each (no credential).
+      expect((await counter.request('/v1/counters/metered/next', { method: 'POST' })).status).toBe(200);
+      expect((await counter.request('/v1/counters/metered')).status).toBe(200);
+      expect((await data.request('/v1/measurements/stats?groupBy=source&bucket=day')).status).toBe(200);
+      expect((await counter.request('/v1/counters/metered/next', { method: 'POST', authorization: null })).status).toBe(
+        401,
+      );
+      expect((await data.request('/v1/measurements', { authorization: null })).status).toBe(401);
+    } finally {
+      await Promise.all([counter.close(), data.close()]);
+    }
+    // Probes are not tenant calls.
+    expect((await edgeRequest(counterUrl, '127.0.0.1', '/ready')).status).toBe(200);
+
+    await waitUntil(async () => (await collected()) === sum(before) + 5);
+    expect(await collected()).toBe(sum(before) + 5);
+    const after = await ownRequests();
+    const added = (metric: string) => (after[metric] ?? 0) - (before[metric] ?? 0);
+    expect({
+      counter2xx: added('requests:counter:2xx'),
+      counter4xx: added('requests:counter:4xx'),
+      data2xx: added('requests:data:2xx'),
+      data4xx: added('requests:data:4xx'),
+    }).toEqual({ counter2xx: 2, counter4xx: 1, data2xx: 1, data4xx: 1 });
+
+    // A collected row of an hour past the retention (35 days) leaves A's table; the platform keeps it.
+    await stack.pg(
+      `INSERT INTO "${schema}".usage_hours (hour, metric, value, updated_at)
+       VALUES (date_trunc('hour', now() - interval '40 days'), 'requests:counter:2xx', 7, now() - interval '55 seconds')`,
+    );
+    const old = () =>
+      stack.pg(
+        `SELECT 1 FROM "${schema}".usage_hours WHERE hour < now() - interval '35 days' AND metric = 'requests:counter:2xx'`,
+      );
+    const kept = () =>
+      stack.pg<{ value: string }>(
+        `SELECT u.value::text AS value FROM "UsageHour" u JOIN "Tenant" t ON t.id = u."tenantId"
+         WHERE t.slug = $1 AND u.hour < now() - interval '35 days'`,
+        [a.slug],
+      );
+    const caller = new CallerConnection(counterUrl, 'anything', a.key);
+    try {
+      // Pruned once a later collection has moved past it, so keep calling meanwhile.
+      await waitUntil(async () => {
+        await caller.request('/v1/counters/metered/next', { method: 'POST' });
+        return (await old()).length === 0;
+      });
+    } finally {
+      await caller.close();
+    }
+    expect(await old()).toEqual([]);
+    expect(await kept()).toEqual([{ value: '7' }]);
+  }, 60_000);
 
   // Last: it suspends A.
   it('shows the suspended page within the site cache time (5 s) once the provisioner converged, and issues no token', async () => {

@@ -240,7 +240,9 @@ export class PlatformSystem extends pulumi.ComponentResource {
     const controlPlane = deployment({
       app: 'control-plane',
       image: args.images.platform,
-      env: { CONTROL_PLANE_PORT: String(PORTS.controlPlane) },
+      // Collects each tenant's usage from its own `usage_hours` (its workloads run USAGE_STORE=tenant)
+      // every minute; a collection replaces, so every replica collecting is harmless.
+      env: { CONTROL_PLANE_PORT: String(PORTS.controlPlane), USAGE_COLLECT_INTERVAL_MS: '60000' },
       serviceAccountName: controlPlaneAccount.metadata.name,
       resources: SMALL,
       port: PORTS.controlPlane,

@@ -167,6 +167,7 @@ describe('tenantProgram', () => {
           { name: 'DATABASE_CA_CERT_FILE', value: '/etc/platform/ca/cloudsql-server-ca.pem' },
           { name: 'REDIS_CA_CERT_FILE', value: '/etc/platform/ca/memorystore-server-ca.pem' },
           { name: 'SHUTDOWN_DELAY_MS', value: '5000' },
+          { name: 'USAGE_STORE', value: 'tenant' },
         ]),
       );
     }

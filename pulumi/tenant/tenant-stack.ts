@@ -85,6 +85,9 @@ export class TenantStack extends pulumi.ComponentResource {
       TENANT_SCHEMA: settings.database.schema,
       TENANT_ROLE: settings.database.role,
       REDIS_KEY_PREFIX: settings.tenant.redisPrefix,
+      // Usage goes to the tenant's own `usage_hours` (its role can write nothing else); the platform's
+      // control plane collects it. The workloads count their own calls here: no edge relays them.
+      USAGE_STORE: 'tenant',
       DATABASE_CA_CERT_FILE: `${CA_MOUNT_PATH}/${CA_FILES.database}`,
       REDIS_CA_CERT_FILE: `${CA_MOUNT_PATH}/${CA_FILES.redis}`,
       // After SIGTERM (itself after the preStop pause) the app stays up, unready, before draining.

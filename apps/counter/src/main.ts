@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { loadConfigOrExit } from '@platform/config';
 import { createHttpApp, listen } from '@platform/http-api';
 import { admitCallsBeforeBodies } from '@platform/tenant-auth';
+import { ownRequestMeter } from '@platform/usage';
 import { CounterAppModule } from './counter.module.js';
 import { nextValueFastPath, registerNextValueRoute } from './next-value.route.js';
 
@@ -16,6 +17,8 @@ const app = await createHttpApp(CounterAppModule, {
   bodyLimitBytes: COUNTER_BODY_LIMIT_BYTES,
   tracing: config.tracing,
   shutdownDelayMs: config.app.shutdownDelayMs,
+  // Single mode only: locally the edge counts these calls.
+  onAnswer: ownRequestMeter(config, 'counter'),
   fastPath: nextValueFastPath,
 });
 admitCallsBeforeBodies(app, 'counter');

@@ -3,6 +3,7 @@ import { loadConfigOrExit } from '@platform/config';
 import { streamRequestBodies } from '@platform/data';
 import { createHttpApp, listen } from '@platform/http-api';
 import { admitCallsBeforeBodies } from '@platform/tenant-auth';
+import { ownRequestMeter } from '@platform/usage';
 import { DataApiModule } from './data-api.module.js';
 
 const config = loadConfigOrExit('data-api');
@@ -12,6 +13,8 @@ const app = await createHttpApp(DataApiModule, {
   timeouts: config.http,
   tracing: config.tracing,
   shutdownDelayMs: config.app.shutdownDelayMs,
+  // Single mode only: locally the edge counts these calls.
+  onAnswer: ownRequestMeter(config, 'data'),
 });
 admitCallsBeforeBodies(app, 'data');
 streamRequestBodies(app, config.dataApi.maxImportBytes);

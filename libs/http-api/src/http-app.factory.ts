@@ -45,6 +45,8 @@ export interface HttpAppOptions {
   fastPath?: (app: NestFastifyApplication) => FastPath;
   /** SHUTDOWN_DELAY_MS: how long a SIGTERM'd app keeps serving while unready before it drains. */
   shutdownDelayMs?: number;
+  /** Told of every answer, from the fast path and from Fastify alike (the URL as received). */
+  onAnswer?: (url: string, status: number) => void;
 }
 
 /** Every app is Nest on Fastify with the same error shape, request ids and graceful shutdown. */
@@ -75,7 +77,8 @@ export async function createHttpApp(module: Type<unknown>, options: HttpAppOptio
           const startedAt = performance.now();
           const route = fastPath && !adapter.stopping ? fastPath(request, response) : false;
           if (route === false) return void fastify(request, response);
-          const record = () =>
+          const record = () => {
+            options.onAnswer?.(request.url ?? '', response.statusCode);
             recordHttpAnswer(logger, {
               reqId: String(response.getHeader('x-request-id')),
               method: request.method ?? '',
@@ -85,6 +88,7 @@ export async function createHttpApp(module: Type<unknown>, options: HttpAppOptio
               ms: performance.now() - startedAt,
               host: request.headers.host,
             });
+          };
           // An answer written at once (the counter's) is recorded at once; a relayed one when it is done.
           if (response.writableEnded) record();
           else response.once('finish', record);
@@ -98,6 +102,9 @@ export async function createHttpApp(module: Type<unknown>, options: HttpAppOptio
     reply.header('x-request-id', request.id);
     if (adapter.stopping) reply.header('connection', 'close');
   });
+  const onAnswer = options.onAnswer;
+  if (onAnswer)
+    adapter.getInstance().addHook('onResponse', async (request, reply) => onAnswer(request.url, reply.statusCode));
   const name = options.name ?? module.name;
   const tracing = startTracing(name, options.tracing ?? {});
   metricsRegistry.setDefaultLabels({ app: name });

@@ -6,12 +6,16 @@ import { UsageRepository } from './usage.repository.js';
 // A flush's transaction may commit a little after the time it stamped on its rows, so each
 // collection re-reads this far back; copying a row twice is harmless (it replaces).
 const REREAD_MS = 60_000;
+/** A tenant's `usage_hours` keeps this many days once collected; the platform's table keeps everything. */
+export const TENANT_USAGE_RETENTION_DAYS = 35;
+const DAY_MS = 86_400_000;
 
 /**
  * With `USAGE_COLLECT_INTERVAL_MS` > 0 the control plane copies, every interval, the usage rows that
  * changed in each tenant's own `usage_hours` (written there under `USAGE_STORE=tenant`) into the
  * platform's table. A tenant's row is the whole figure of its hour, so the copy replaces: a repeated
- * or interrupted collection neither loses nor doubles anything.
+ * or interrupted collection neither loses nor doubles anything. Rows of hours older than
+ * `TENANT_USAGE_RETENTION_DAYS` that an earlier collection copied are deleted from the tenant's table.
  */
 @Injectable()
 export class TenantUsageCollector implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -48,7 +52,8 @@ export class TenantUsageCollector implements OnApplicationBootstrap, OnApplicati
     for (const { id, slug } of await this.usage.liveTenants().catch(() => [])) {
       const tenant = { tenantId: id, tenantSlug: slug };
       try {
-        const rows = await this.tenantUsage.changedSince(tenant, this.watermarks.get(id));
+        const pruneBefore = new Date(Date.now() - TENANT_USAGE_RETENTION_DAYS * DAY_MS);
+        const rows = await this.tenantUsage.changedSince(tenant, this.watermarks.get(id), pruneBefore);
         if (rows.length === 0) continue;
         await this.usage.replace(
           rows.map(({ hour, metric, value }) => ({ ...tenant, hour, metric, value: Number(value) })),

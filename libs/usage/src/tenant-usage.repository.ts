@@ -68,11 +68,17 @@ export class TenantUsageRepository {
     this.ready.add(tenant.tenantId);
   }
 
-  /** Rows changed since `since` (all rows without it); none when the tenant has never metered anything. */
-  async changedSince(tenant: TenantRef, since: Date | undefined): Promise<TenantUsageHourRow[]> {
+  /**
+   * Rows changed since `since` (all rows without it); none when the tenant has never metered anything.
+   * Rows already collected (changed at or before `since`) of hours before `pruneBefore` are deleted
+   * in the same transaction: the platform's table keeps them.
+   */
+  async changedSince(tenant: TenantRef, since: Date | undefined, pruneBefore?: Date): Promise<TenantUsageHourRow[]> {
     return this.sql.run(tenant, async (client) => {
       const exists = await client.query<{ table: string | null }>(`SELECT to_regclass('usage_hours')::text AS table`);
       if (!exists.rows[0]?.table) return [];
+      if (since && pruneBefore)
+        await client.query(`DELETE FROM usage_hours WHERE hour < $1 AND updated_at <= $2`, [pruneBefore, since]);
       const result = await client.query<TenantUsageHourRow>(
         `SELECT hour, metric, value::text AS value, updated_at AS "updatedAt" FROM usage_hours
          WHERE $1::timestamptz IS NULL OR updated_at > $1::timestamptz`,

@@ -1,4 +1,4 @@
-import { UsageMeter, meterWorkloadRequest, usageMeter } from './usage.meter.js';
+import { UsageMeter, meterWorkloadRequest, ownRequestMeter, usageMeter } from './usage.meter.js';
 
 const a = { tenantId: 'a', tenantSlug: 'acme' };
 const b = { tenantId: 'b', tenantSlug: 'globex' };
@@ -35,6 +35,22 @@ describe(UsageMeter.name, () => {
       ['requests:counter:2xx', 2],
       ['requests:counter:4xx', 1],
       ['requests:data:5xx', 1],
+    ]);
+  });
+
+  it('counts a single-mode workload its own tenant API answers only, and nothing in shared mode', () => {
+    usageMeter.drain();
+    expect(ownRequestMeter({ tenancy: { mode: 'shared' } }, 'counter')).toBeUndefined();
+    const tenancy = { mode: 'single' as const, single: { ...t, tokenSigningKey: 'k' } };
+    const count = ownRequestMeter({ tenancy }, 'data')!;
+    count('/v1/measurements', 200);
+    count('/v1/measurements?limit=1', 401);
+    count('/ready', 200);
+    count('/metrics', 200);
+    const counted = usageMeter.drain().map(({ tenantId, metric, value }) => [tenantId, metric, value]);
+    expect(counted).toEqual([
+      ['t', 'requests:data:2xx', 1],
+      ['t', 'requests:data:4xx', 1],
     ]);
   });
 

@@ -1,3 +1,4 @@
+import type { PlatformConfig } from '@platform/config';
 import type { TenantRef } from '@platform/database';
 
 const HOUR_MS = 3_600_000;
@@ -96,4 +97,22 @@ function requestMetric(workload: string, status: number): string {
 
 export function meterWorkloadRequest(tenant: TenantRef, workload: string, status: number): void {
   usageMeter.add(tenant, requestMetric(workload, status), 1);
+}
+
+/**
+ * `TENANT_MODE=single` (GKE): the tenant's load balancer sends workload calls straight to the
+ * workload, past any edge, so the workload counts its own: every answer to its tenant API (`/v1/*`),
+ * refusals (401, 403, 429) included, under the metric the edge uses. Undefined in shared mode, where
+ * the edge counts each call once (`WorkloadProxy`) and the workload must not count it again.
+ */
+export function ownRequestMeter(
+  config: Pick<PlatformConfig, 'tenancy'>,
+  workload: 'counter' | 'data',
+): ((url: string, status: number) => void) | undefined {
+  const single = config.tenancy.single;
+  if (config.tenancy.mode !== 'single' || !single) return undefined;
+  const tenant: TenantRef = { tenantId: single.tenantId, tenantSlug: single.tenantSlug };
+  return (url, status) => {
+    if (url.startsWith('/v1/')) meterWorkloadRequest(tenant, workload, status);
+  };
 }
