@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
+import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { INestApplication, LogLevel, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -95,6 +96,7 @@ export async function createHttpApp(module: Type<unknown>, options: HttpAppOptio
         },
       );
       server.setTimeout(timeouts.idleTimeoutMs);
+      server.on('connection', lingerBeforeClosing);
       return server;
     },
   });
@@ -132,4 +134,23 @@ export async function listen(app: INestApplication, port: number, name: string):
   await app.listen(port, '0.0.0.0');
   const address = await app.getUrl();
   console.log(`${name} listening on ${address.replace('[::1]', 'localhost').replace('0.0.0.0', 'localhost')}`);
+}
+
+/** How long a connection closed by us still takes (and drops) what the caller is sending. */
+const LINGER_MS = 1_000;
+
+/**
+ * Closing a socket with request bytes still arriving makes the kernel answer them with a reset, which
+ * can destroy our answer (a refusal before the body was read) before the caller reads it. So a close
+ * ends our side, keeps dropping what arrives for at most LINGER_MS, then destroys the socket.
+ */
+function lingerBeforeClosing(socket: Socket): void {
+  socket.destroySoon = function lingeringDestroySoon(this: Socket) {
+    if (this.writable) this.end();
+    if (this.destroyed) return;
+    const timer = setTimeout(() => this.destroy(), LINGER_MS);
+    timer.unref();
+    this.once('close', () => clearTimeout(timer));
+    this.once('end', () => this.destroy());
+  };
 }
