@@ -9,3 +9,4 @@ export * from './tenant-database-names.js';
 export * from './tenant-sql.service.js';
 export * from './pg-connection.js';
 export * from './postgres-password.js';
+export * from './idempotency-records.repository.js';

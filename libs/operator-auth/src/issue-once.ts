@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
-import { type Prisma, PrismaService } from '@platform/database';
+import type { IdempotencyRecordsRepository, Prisma, PrismaService } from '@platform/database';
 import { DomainError } from '@platform/errors';
 import type { Operator } from './operator.js';
 
@@ -9,23 +8,6 @@ export const issueIdempotencyKeySchema = z
   .string()
   .regex(/^[\x21-\x7e]{1,200}$/, 'must be 1-200 visible ASCII characters')
   .optional();
-
-/** What a POST that mints a secret issued under an Idempotency-Key: the outcome without the secret. */
-@Injectable()
-export class IssueIdempotencyRepository {
-  constructor(private readonly prisma: PrismaService) {}
-
-  find(actorId: string, key: string) {
-    return this.prisma.idempotencyRecord.findUnique({ where: { actorId_key: { actorId, key } } });
-  }
-
-  async save(
-    tx: Prisma.TransactionClient,
-    record: { actorId: string; key: string; requestHash: string; status: number; body: Prisma.InputJsonValue },
-  ): Promise<void> {
-    await tx.idempotencyRecord.create({ data: record });
-  }
-}
 
 interface Minted<Issued> {
   issued: Issued;
@@ -41,7 +23,7 @@ interface Minted<Issued> {
  */
 export async function issueOnce<Issued>(
   prisma: PrismaService,
-  records: IssueIdempotencyRepository,
+  records: IdempotencyRecordsRepository,
   request: { operator: Operator; scope: string; idempotencyKey: string | undefined; input: unknown },
   mint: (tx: Prisma.TransactionClient) => Promise<Minted<Issued>>,
 ): Promise<Issued> {

@@ -1,13 +1,13 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { IssueIdempotencyRepository } from './issue-once.js';
+import { IdempotencyRecordsRepository } from '@platform/database';
 import { OperatorAuthGuard } from './operator-auth.guard.js';
 import { OperatorTokensRepository } from './operator-tokens.repository.js';
 import { OperatorTokensService } from './operator-tokens.service.js';
 
 @Module({
   providers: [
-    IssueIdempotencyRepository,
+    IdempotencyRecordsRepository,
     OperatorTokensRepository,
     OperatorTokensService,
     { provide: APP_GUARD, useClass: OperatorAuthGuard },

@@ -2,10 +2,10 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import { z } from 'zod';
 import { AuditService } from '@platform/audit';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
-import { type OperatorToken, PrismaService } from '@platform/database';
+import { IdempotencyRecordsRepository, type OperatorToken, PrismaService } from '@platform/database';
 import { DomainError } from '@platform/errors';
 import { hashSecret, issueSecret, prefixOf } from '@platform/secrets';
-import { IssueIdempotencyRepository, issueOnce } from './issue-once.js';
+import { issueOnce } from './issue-once.js';
 import { OPERATOR_ROLES, type Operator, SYSTEM_OPERATOR } from './operator.js';
 import { OperatorTokensRepository } from './operator-tokens.repository.js';
 
@@ -60,7 +60,7 @@ export class OperatorTokensService implements OnApplicationBootstrap {
     private readonly tokens: OperatorTokensRepository,
     private readonly prisma: PrismaService,
     private readonly audit: AuditService,
-    private readonly issued: IssueIdempotencyRepository,
+    private readonly issued: IdempotencyRecordsRepository,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
   ) {}
 

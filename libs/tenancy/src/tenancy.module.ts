@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { IdempotencyRepository } from './idempotency.repository.js';
+import { IdempotencyRecordsRepository } from '@platform/database';
 import { ProvisioningJobsRepository } from './provisioning-jobs.repository.js';
 import { TenantsRepository } from './tenants.repository.js';
 import { TenantsService } from './tenants.service.js';
@@ -16,7 +16,7 @@ export class TenantStoreModule {}
 @Global()
 @Module({
   imports: [TenantStoreModule],
-  providers: [IdempotencyRepository, TenantsService],
+  providers: [IdempotencyRecordsRepository, TenantsService],
   exports: [TenantsService],
 })
 export class TenancyModule {}

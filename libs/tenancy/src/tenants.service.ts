@@ -3,12 +3,17 @@ import { Inject, Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import { validateLogo } from '@platform/branding';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
-import type { DesiredState, Prisma, Tenant, TenantPhase } from '@platform/database';
+import {
+  type DesiredState,
+  IdempotencyRecordsRepository,
+  type Prisma,
+  type Tenant,
+  type TenantPhase,
+} from '@platform/database';
 import { DomainError } from '@platform/errors';
 import { ZodPipe } from '@platform/http-api';
 import type { Operator } from '@platform/operator-auth';
 import { ProvisioningQueue, provisioningJobId } from '@platform/queue';
-import { IdempotencyRepository } from './idempotency.repository.js';
 import { ProvisioningJobsRepository } from './provisioning-jobs.repository.js';
 import type { BrandingSpec, CreateTenantInput, PatchTenantInput } from './tenant-spec.js';
 import { type JobView, type TenantView, toJobView, toTenantView } from './tenant.view.js';
@@ -51,7 +56,7 @@ export class TenantsService {
   constructor(
     private readonly tenants: TenantsRepository,
     private readonly jobs: ProvisioningJobsRepository,
-    private readonly idempotency: IdempotencyRepository,
+    private readonly idempotency: IdempotencyRecordsRepository,
     private readonly queue: ProvisioningQueue,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
   ) {}

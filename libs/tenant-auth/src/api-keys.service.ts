@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import { AuditService } from '@platform/audit';
-import { type ApiKey, PrismaService } from '@platform/database';
+import { type ApiKey, IdempotencyRecordsRepository, PrismaService } from '@platform/database';
 import { DomainError } from '@platform/errors';
-import { IssueIdempotencyRepository, type Operator, issueOnce } from '@platform/operator-auth';
+import { type Operator, issueOnce } from '@platform/operator-auth';
 import { issueSecret } from '@platform/secrets';
 import { TenantsService } from '@platform/tenancy';
 import { ApiKeysRepository } from './api-keys.repository.js';
@@ -38,7 +38,7 @@ export class ApiKeysService {
     private readonly keys: ApiKeysRepository,
     private readonly tenants: TenantsService,
     private readonly audit: AuditService,
-    private readonly issued: IssueIdempotencyRepository,
+    private readonly issued: IdempotencyRecordsRepository,
     private readonly mirror: TenantKeyMirrorRepository,
   ) {}
 

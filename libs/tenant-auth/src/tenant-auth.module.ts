@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { IssueIdempotencyRepository } from '@platform/operator-auth';
+import { IdempotencyRecordsRepository } from '@platform/database';
 import { ApiKeyVerifier } from './api-key.verifier.js';
 import { ApiKeysRepository } from './api-keys.repository.js';
 import { ApiKeysService } from './api-keys.service.js';
@@ -12,7 +12,7 @@ import { TenantKeyMirrorRepository } from './tenant-key-mirror.repository.js';
 
 /** Control plane side: issuing and revoking keys. */
 @Module({
-  providers: [ApiKeysRepository, IssueIdempotencyRepository, ApiKeysService, TenantKeyMirrorRepository],
+  providers: [ApiKeysRepository, IdempotencyRecordsRepository, ApiKeysService, TenantKeyMirrorRepository],
   exports: [ApiKeysService, TenantKeyMirrorRepository],
 })
 export class ApiKeysModule {}

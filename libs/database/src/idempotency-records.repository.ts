@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { type IdempotencyRecord, type Prisma, PrismaService } from '@platform/database';
+import type { IdempotencyRecord, Prisma } from './generated/client.js';
+import { PrismaService } from './prisma.service.js';
 
+/** The admin API's Idempotency-Key records (onboardings, minted keys and tokens), per caller and key. */
 @Injectable()
-export class IdempotencyRepository {
+export class IdempotencyRecordsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   find(actorId: string, key: string): Promise<IdempotencyRecord | null> {
