@@ -3,6 +3,7 @@ import { createParamDecorator } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { IncomingMessage as Readable } from 'node:http';
 import type { FastifyRequest } from 'fastify';
+import { IDEMPOTENCY_KEY } from '@platform/database';
 import { DomainError } from '@platform/errors';
 import { type RequestBody, drainBody } from './request-body.js';
 
@@ -55,8 +56,6 @@ export function streamRequestBodies(app: NestFastifyApplication, drainLimitBytes
     return payload;
   });
 }
-
-export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 /** The request's body as a stream, with its `Idempotency-Key` (1-200 visible ASCII characters) bound to its method and URL. */
 export const StreamedBody = createParamDecorator((_: unknown, context: ExecutionContext): RequestBody => {

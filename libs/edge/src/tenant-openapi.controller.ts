@@ -29,11 +29,11 @@ import {
   recordItemSchema,
   recordKeySchema,
   recordsPageSchema,
-  IDEMPOTENCY_KEY,
   statsAnswerSchema,
   statsQuerySchema,
   upsertedAnswerSchema,
 } from '@platform/data';
+import { IDEMPOTENCY_KEY } from '@platform/database';
 import { openApiSchemaOf } from '@platform/http-api';
 import { RouteResolver } from '@platform/routing';
 import { type AccessToken, TENANT_SCOPES, type TenantScope } from '@platform/tenant-auth';

@@ -1,12 +1,17 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { IdempotencyRecordsRepository, Prisma, PrismaService } from '@platform/database';
+import {
+  IDEMPOTENCY_KEY,
+  type IdempotencyRecordsRepository,
+  type Prisma,
+  type PrismaService,
+} from '@platform/database';
 import { DomainError } from '@platform/errors';
 import type { Operator } from './operator.js';
 
 export const issueIdempotencyKeySchema = z
   .string()
-  .regex(/^[\x21-\x7e]{1,200}$/, 'must be 1-200 visible ASCII characters')
+  .regex(IDEMPOTENCY_KEY, 'must be 1-200 visible ASCII characters')
   .optional();
 
 interface Minted<Issued> {

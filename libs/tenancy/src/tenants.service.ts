@@ -5,6 +5,7 @@ import { validateLogo } from '@platform/branding';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
 import {
   type DesiredState,
+  IDEMPOTENCY_KEY,
   IdempotencyRecordsRepository,
   type Prisma,
   type Tenant,
@@ -40,7 +41,7 @@ export type ListTenantsQuery = z.infer<typeof listTenantsQuerySchema>;
 
 export const idempotencyKeySchema = z
   .string()
-  .regex(/^[\x21-\x7e]{1,200}$/, 'must be 1-200 visible ASCII characters')
+  .regex(IDEMPOTENCY_KEY, 'must be 1-200 visible ASCII characters')
   .optional();
 
 // Enough for any realistic pile-up of concurrent changes to one tenant; past it the caller retries.
