@@ -17,6 +17,7 @@ export function aTenantSpec(overrides: Partial<TenantSpec> = {}): TenantSpec {
     slug,
     displayName: 'Acme Corp',
     tier: 'business',
+    placement: { model: 'pooled' },
     branding: {
       primaryColor: '#0b5fff',
       accentColor: '#222222',

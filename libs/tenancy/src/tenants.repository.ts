@@ -78,9 +78,10 @@ export class TenantsRepository {
     const limits = tenant.limits === null ? null : JSON.stringify(tenant.limits);
     await this.prisma.$executeRaw`
       WITH tenant AS (
-        INSERT INTO "Tenant" (id, slug, "displayName", tier, branding, domains, limits, "desiredState", generation,
-                              "observedGeneration", phase, conditions, "createdAt", "updatedAt")
-        VALUES (${tenant.id}::uuid, ${tenant.slug}, ${tenant.displayName}, ${tenant.tier}::"Tier", ${branding}::jsonb,
+        INSERT INTO "Tenant" (id, slug, "displayName", tier, placement, "siloDatabase", branding, domains, limits,
+                              "desiredState", generation, "observedGeneration", phase, conditions, "createdAt", "updatedAt")
+        VALUES (${tenant.id}::uuid, ${tenant.slug}, ${tenant.displayName}, ${tenant.tier}::"Tier",
+                ${tenant.placement}::"Placement", ${tenant.siloDatabase}, ${branding}::jsonb,
                 ${tenant.domains}::text[], ${limits}::jsonb, ${tenant.desiredState}::"DesiredState", ${tenant.generation},
                 ${tenant.observedGeneration}, ${tenant.phase}::"TenantPhase", ${conditions}::jsonb,
                 ${tenant.createdAt}::timestamptz, ${tenant.updatedAt}::timestamptz)
