@@ -1,4 +1,10 @@
-import { databaseUrlFor, placementOf, placementOfRow, siloDatabaseName, tenantDatabaseNames } from './tenant-database-names.js';
+import {
+  databaseUrlFor,
+  placementOf,
+  placementOfRow,
+  siloDatabaseName,
+  tenantDatabaseNames,
+} from './tenant-database-names.js';
 
 describe('tenantDatabaseNames', () => {
   it('derives a schema from the slug and a role unique to the database', () => {
@@ -37,7 +43,10 @@ describe('placementOf', () => {
   });
 
   it('reads a stored row back', () => {
-    expect(placementOfRow({ placement: 'silo', siloDatabase: 't_a_d0' })).toEqual({ model: 'silo', database: 't_a_d0' });
+    expect(placementOfRow({ placement: 'silo', siloDatabase: 't_a_d0' })).toEqual({
+      model: 'silo',
+      database: 't_a_d0',
+    });
     expect(placementOfRow({ placement: 'pooled', siloDatabase: null })).toEqual({ model: 'pooled' });
   });
 });

@@ -46,11 +46,7 @@ export function siloDatabaseName(slug: string, databaseName: string): string {
 }
 
 /** The tenant's placement as onboarding stores it (`placement`, `siloDatabase`). */
-export function placementOf(
-  tier: Tier,
-  slug: string,
-  databaseName: string,
-): TenantPlacement {
+export function placementOf(tier: Tier, slug: string, databaseName: string): TenantPlacement {
   return placementForTier(tier) === 'silo'
     ? { model: 'silo', database: siloDatabaseName(slug, databaseName) }
     : { model: 'pooled' };

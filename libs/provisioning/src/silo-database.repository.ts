@@ -39,7 +39,10 @@ export class SiloDatabaseRepository {
 
   /** `work` in one transaction inside the tenant's database; the role exists once it commits. */
   async inDatabase<T>(database: string, work: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
-    const client = prismaClientFor({ ...this.config.database, url: databaseUrlFor(this.config.database.url, database) }, 1);
+    const client = prismaClientFor(
+      { ...this.config.database, url: databaseUrlFor(this.config.database.url, database) },
+      1,
+    );
     try {
       return await client.$transaction(work);
     } finally {
@@ -59,7 +62,11 @@ export class SiloDatabaseRepository {
 }
 
 function isPostgresError(error: unknown, code: string): boolean {
-  for (let current = error as { code?: unknown; originalCode?: unknown; cause?: unknown } | undefined, depth = 0; current && depth < 6; depth++) {
+  for (
+    let current = error as { code?: unknown; originalCode?: unknown; cause?: unknown } | undefined, depth = 0;
+    current && depth < 6;
+    depth++
+  ) {
     if (current.code === code || current.originalCode === code) return true;
     current = current.cause as typeof current;
   }
