@@ -6,6 +6,11 @@ export interface PlatformDatabaseArgs {
   networkId: pulumi.Input<string>;
   highAvailability: boolean;
   password: pulumi.Input<string>;
+  /**
+   * The database the platform's apps use; null for the silo instance, whose databases are enterprise
+   * tenants' own (each made by its tenant's stack).
+   */
+  databaseName: string | null;
   /** Private service access must exist before an instance can take a private IP. */
   dependsOn: pulumi.Input<pulumi.Resource>[];
 }
@@ -16,7 +21,9 @@ export interface PlatformDatabaseArgs {
  * against `caCertificate`. A private zone in the VPC resolves the name to the private IP.
  */
 export class PlatformDatabase extends pulumi.ComponentResource {
+  /** The platform user's URL (to `databaseName`, or to `postgres` on the silo instance); a secret. */
   readonly databaseUrl: pulumi.Output<string>;
+  readonly instanceName: pulumi.Output<string>;
   readonly connectionName: pulumi.Output<string>;
   /** The name clients connect to and the server certificate carries. */
   readonly host: pulumi.Output<string>;
@@ -66,20 +73,24 @@ export class PlatformDatabase extends pulumi.ComponentResource {
       parent,
     );
 
-    const database = new gcp.sql.Database(`${name}-platform`, { name: 'platform', instance: instance.name }, parent);
+    const database = args.databaseName
+      ? new gcp.sql.Database(`${name}-platform`, { name: args.databaseName, instance: instance.name }, parent).name
+      : pulumi.output('postgres');
     const user = new gcp.sql.User(
       `${name}-platform-user`,
       { name: 'platform', instance: instance.name, password: args.password },
       parent,
     );
 
+    this.instanceName = instance.name;
     this.connectionName = instance.connectionName;
     this.host = instance.dnsName.apply((dnsName) => dnsName.replace(/\.$/, ''));
     this.caCertificate = instance.serverCaCerts.apply((certs) => certs.map((cert) => cert.cert ?? '').join('\n'));
     this.databaseUrl = pulumi.secret(
-      pulumi.interpolate`postgresql://${user.name}:${pulumi.output(args.password).apply(encodeURIComponent)}@${this.host}:5432/${database.name}?sslmode=verify-full`,
+      pulumi.interpolate`postgresql://${user.name}:${pulumi.output(args.password).apply(encodeURIComponent)}@${this.host}:5432/${database}?sslmode=verify-full`,
     );
     this.registerOutputs({
+      instanceName: this.instanceName,
       connectionName: this.connectionName,
       host: this.host,
       caCertificate: this.caCertificate,

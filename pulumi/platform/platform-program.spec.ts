@@ -11,6 +11,8 @@ const SETTINGS: PlatformSettings = {
   edgeSigningSecret: 'mock-edge-signing-secret-of-32-characters',
 };
 
+const ofType = (run: RecordedRun, type: string): RecordedResource[] =>
+  run.resources.filter((resource) => resource.type === type);
 const one = (run: RecordedRun, type: string): RecordedResource => {
   const found = run.resources.filter((resource) => resource.type === type);
   if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
@@ -52,14 +54,27 @@ describe('platformProgram', () => {
   });
 
   it('keeps Cloud SQL and Memorystore off the internet, highly available', () => {
-    expect(one(sut, 'gcp:sql/databaseInstance:DatabaseInstance').inputs).toMatchObject({
-      databaseVersion: 'POSTGRES_16',
-      settings: { availabilityType: 'REGIONAL', ipConfiguration: { ipv4Enabled: false } },
-    });
+    for (const instance of ofType(sut, 'gcp:sql/databaseInstance:DatabaseInstance'))
+      expect(instance.inputs).toMatchObject({
+        databaseVersion: 'POSTGRES_16',
+        settings: { availabilityType: 'REGIONAL', ipConfiguration: { ipv4Enabled: false } },
+      });
     expect(one(sut, 'gcp:redis/instance:Instance').inputs).toMatchObject({
       tier: 'STANDARD_HA',
       connectMode: 'PRIVATE_SERVICE_ACCESS',
       redisConfigs: { 'maxmemory-policy': 'noeviction' },
+    });
+  });
+
+  it('declares one shared silo instance for enterprise tenants, with no database of its own', () => {
+    const instances = ofType(sut, 'gcp:sql/databaseInstance:DatabaseInstance').map((instance) => instance.name);
+    expect(instances.sort()).toEqual(['platform-postgres', 'platform-silo-postgres']);
+    // The only database the platform stack makes is its own; each enterprise tenant's is its stack's.
+    expect(ofType(sut, 'gcp:sql/database:Database').map((database) => database.inputs.name)).toEqual(['platform']);
+    expect(sut.outputs).toMatchObject({
+      siloDatabaseInstance: expect.stringContaining('silo'),
+      siloDatabaseHost: expect.any(String),
+      siloDatabaseCaCertificate: expect.stringContaining('BEGIN CERTIFICATE'),
     });
   });
 
@@ -110,9 +125,10 @@ describe('platformProgram', () => {
       authEnabled: true,
       transitEncryptionMode: 'SERVER_AUTHENTICATION',
     });
-    expect(one(sut, 'gcp:sql/databaseInstance:DatabaseInstance').inputs).toMatchObject({
-      settings: { ipConfiguration: { sslMode: 'ENCRYPTED_ONLY', serverCaMode: 'GOOGLE_MANAGED_CAS_CA' } },
-    });
+    for (const instance of ofType(sut, 'gcp:sql/databaseInstance:DatabaseInstance'))
+      expect(instance.inputs).toMatchObject({
+        settings: { ipConfiguration: { sslMode: 'ENCRYPTED_ONLY', serverCaMode: 'GOOGLE_MANAGED_CAS_CA' } },
+      });
     const secret = revealSecret(
       (byName(sut, 'kubernetes:core/v1:Secret', 'platform-credentials').inputs as { stringData: unknown }).stringData,
     ).value as Record<string, string>;

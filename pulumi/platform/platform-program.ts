@@ -28,6 +28,16 @@ export function platformProgram(settings: PlatformSettings) {
       networkId: network.networkId,
       highAvailability: settings.highAvailability,
       password: settings.databasePassword,
+      databaseName: 'platform',
+      dependsOn: privateAccess,
+    });
+    // Enterprise tenants' own databases: one shared instance, a database per tenant (docs/scaling.md).
+    const silo = new PlatformDatabase(`${name}-silo`, {
+      region,
+      networkId: network.networkId,
+      highAvailability: settings.highAvailability,
+      password: settings.databasePassword,
+      databaseName: null,
       dependsOn: privateAccess,
     });
     const redis = new PlatformRedis(name, {
@@ -91,6 +101,9 @@ export function platformProgram(settings: PlatformSettings) {
       databaseConnectionName: database.connectionName,
       databaseHost: database.host,
       databaseCaCertificate: database.caCertificate,
+      siloDatabaseInstance: silo.instanceName,
+      siloDatabaseHost: silo.host,
+      siloDatabaseCaCertificate: silo.caCertificate,
       redisUrl: redis.redisUrl,
       redisCaCertificate: redis.caCertificate,
       provisionerServiceAccount: provisionerIdentity.email,

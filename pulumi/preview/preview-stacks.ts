@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { tenantDatabaseNames } from '@platform/database';
+import { placementOf, tenantDatabaseNames } from '@platform/database';
 import { type TenantSpec, createTenantSchema, slugSchema } from '@platform/tenancy';
 import { previewPlatformSettings } from '../platform/platform-settings.js';
 import { platformProgram } from '../platform/platform-program.js';
@@ -27,6 +27,7 @@ export async function specFrom(tenant: string, tier: string): Promise<TenantSpec
   return {
     tenantId: '00000000-0000-4000-8000-000000000000',
     ...body,
+    placement: placementOf(body.tier, body.slug, 'platform'),
     domains: body.domains ?? [],
     state: 'active',
     generation: 1,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type BrandingBundle, buildBrandingBundle } from '@platform/branding';
+import type { TenantPlacement } from '@platform/database';
 import type { TenantSpec } from '@platform/tenancy';
 import { TIER_SIZING, type TierSizing } from './tenant-sizing.js';
 
@@ -21,6 +22,8 @@ export interface TenantPlan {
   suspended: boolean;
   branding: BrandingBundle;
   bucketName: string;
+  /** Pooled: the platform's database; silo: a database of its own on the silo instance. */
+  placement: TenantPlacement;
 }
 
 /** Pure: what a tenant stack consists of, before any Pulumi resource exists. */
@@ -40,6 +43,7 @@ export function planTenant(spec: TenantSpec, platformDomain: string): TenantPlan
     suspended: spec.state === 'suspended',
     branding: buildBrandingBundle({ slug: spec.slug, displayName: spec.displayName, branding: spec.branding }),
     bucketName: bucketNameFor(spec.slug, platformDomain),
+    placement: spec.placement,
   };
 }
 

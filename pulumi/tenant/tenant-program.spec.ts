@@ -132,6 +132,40 @@ describe('tenantProgram', () => {
     expect(everything).not.toContain('postgresql://platform:');
   });
 
+  it('gives an enterprise tenant a database of its own on the silo instance, and points its credentials there', async () => {
+    const sut = await run({ slug: 'globex', tier: 'enterprise' });
+    const databases = ofType(sut, 'gcp:sql/database:Database');
+    expect(databases.map((database) => database.inputs)).toEqual([
+      { name: expect.stringMatching(/^t_globex_d[0-9a-f]{8}$/), instance: MOCK_PLATFORM_OUTPUTS.siloDatabaseInstance },
+    ]);
+    const secret = revealSecret(
+      inputsOf<{ stringData: unknown }>(ofType(sut, 'kubernetes:core/v1:Secret')[0]).stringData,
+    ).value as Record<string, string>;
+    const url = new URL(secret.DATABASE_URL!);
+    const configured = new URL(MOCK_TENANT_CONFIG.tenantDatabaseUrl);
+    expect(url.hostname).toBe(MOCK_PLATFORM_OUTPUTS.siloDatabaseHost);
+    expect(url.pathname).toBe(`/${databases[0]!.inputs.name as string}`);
+    // Its own login role and password, and a verified TLS connection, as the provisioner set them.
+    expect([url.username, url.password, url.search]).toEqual([
+      configured.username,
+      configured.password,
+      configured.search,
+    ]);
+    const [ca] = ofType(sut, 'kubernetes:core/v1:ConfigMap').filter((map) =>
+      JSON.stringify(map.inputs).includes('cloudsql-server-ca.pem'),
+    );
+    expect(JSON.stringify(ca!.inputs)).toContain('mock-cloud-sql-silo-ca');
+  });
+
+  it.each(['starter', 'business'] satisfies Tier[])('keeps a %s tenant in the pooled database', async (tier) => {
+    const sut = await run({ tier });
+    expect(ofType(sut, 'gcp:sql/database:Database')).toEqual([]);
+    const secret = revealSecret(
+      inputsOf<{ stringData: unknown }>(ofType(sut, 'kubernetes:core/v1:Secret')[0]).stringData,
+    ).value as Record<string, string>;
+    expect(secret.DATABASE_URL).toBe(MOCK_TENANT_CONFIG.tenantDatabaseUrl);
+  });
+
   it('runs every workload non-root on a read-only root filesystem, with probes and sized resources', async () => {
     const sut = await run({ tier: 'enterprise' });
     const deployments = ofType(sut, 'kubernetes:apps/v1:Deployment').map((resource) =>

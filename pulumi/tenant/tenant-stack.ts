@@ -3,6 +3,7 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import type { Asset, BrandingBundle } from '@platform/branding';
 import { TenantCdn } from './tenant-cdn.js';
+import { TenantSiloDatabase } from './tenant-database.js';
 import { type CustomDomainTarget, TenantDns } from './tenant-dns.js';
 import { TenantLoadBalancer } from './tenant-load-balancer.js';
 import { CA_FILES, CA_MOUNT_PATH, TenantNamespace } from './tenant-namespace.js';
@@ -48,6 +49,21 @@ export class TenantStack extends pulumi.ComponentResource {
     );
     const child = { parent: this, providers: { gcp: gcpProvider, kubernetes: k8sProvider } };
 
+    // An enterprise tenant's workloads reach its own database on the silo instance, verified against that instance's CA.
+    const silo =
+      plan.placement.model === 'silo'
+        ? new TenantSiloDatabase(
+            `${name}-silo`,
+            {
+              database: plan.placement.database,
+              instance: settings.silo.instance,
+              host: settings.silo.host,
+              tenantDatabaseUrl: settings.tenant.databaseUrl,
+            },
+            child,
+          )
+        : undefined;
+
     const namespace = new TenantNamespace(
       `${name}-namespace`,
       {
@@ -58,8 +74,10 @@ export class TenantStack extends pulumi.ComponentResource {
         brandingReader: 'edge',
         containerPort: CONTAINER_PORT,
         privateServicesCidr: settings.privateServicesCidr,
-        caCertificates: settings.caCertificates,
-        credentials: settings.tenant,
+        caCertificates: silo
+          ? { ...settings.caCertificates, database: settings.silo.caCertificate }
+          : settings.caCertificates,
+        credentials: silo ? { ...settings.tenant, databaseUrl: silo.databaseUrl } : settings.tenant,
         redisUrl: settings.redisUrl,
       },
       child,

@@ -55,6 +55,9 @@ export const MOCK_PLATFORM_OUTPUTS = {
   workloadImage: `europe-west1-docker.pkg.dev/mock-project/platform-images/platform@sha256:${'a1'.repeat(32)}`,
   privateServicesCidr: '10.30.0.0/16',
   databaseCaCertificate: '-----BEGIN CERTIFICATE-----\nmock-cloud-sql-ca\n-----END CERTIFICATE-----\n',
+  siloDatabaseInstance: 'platform-silo-postgres',
+  siloDatabaseHost: 'silo.mock-cloud-sql.example',
+  siloDatabaseCaCertificate: '-----BEGIN CERTIFICATE-----\nmock-cloud-sql-silo-ca\n-----END CERTIFICATE-----\n',
   redisCaCertificate: '-----BEGIN CERTIFICATE-----\nmock-memorystore-ca\n-----END CERTIFICATE-----\n',
   redisUrl: 'rediss://:mock-redis-auth-string@10.30.0.4:6378',
 };

@@ -1,3 +1,4 @@
+import { placementOf } from '@platform/database';
 import type { TenantSpec } from '@platform/tenancy';
 import type { TenantProgramSettings } from '../tenant/tenant-settings.js';
 import { MOCK_PLATFORM_OUTPUTS, MOCK_TENANT_CONFIG } from './recording-mocks.js';
@@ -9,6 +10,7 @@ const SVG_LOGO = Buffer.from(
 /** A valid spec; override what the test is about. */
 export function aTenantSpec(overrides: Partial<TenantSpec> = {}): TenantSpec {
   const slug = overrides.slug ?? 'acme';
+  const tier = overrides.tier ?? 'business';
   return {
     tenantId: `00000000-0000-4000-8000-${slug
       .padEnd(12, '0')
@@ -16,7 +18,9 @@ export function aTenantSpec(overrides: Partial<TenantSpec> = {}): TenantSpec {
       .replace(/[^0-9a-f]/g, '0')}`,
     slug,
     displayName: 'Acme Corp',
-    tier: 'business',
+    tier,
+    // As onboarding decides it: enterprise tenants in a database of their own.
+    placement: placementOf(tier, slug, 'platform'),
     branding: {
       primaryColor: '#0b5fff',
       accentColor: '#222222',
@@ -48,6 +52,11 @@ export function someTenantSettings(overrides: Partial<TenantProgramSettings> = {
       redis: MOCK_PLATFORM_OUTPUTS.redisCaCertificate,
     },
     database: { schema: 't_acme', role: 't_acme_r12345678' },
+    silo: {
+      instance: MOCK_PLATFORM_OUTPUTS.siloDatabaseInstance,
+      host: MOCK_PLATFORM_OUTPUTS.siloDatabaseHost,
+      caCertificate: MOCK_PLATFORM_OUTPUTS.siloDatabaseCaCertificate,
+    },
     redisUrl: MOCK_PLATFORM_OUTPUTS.redisUrl,
     tenant: {
       databaseUrl: MOCK_TENANT_CONFIG.tenantDatabaseUrl,

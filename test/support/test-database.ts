@@ -14,11 +14,20 @@ async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T>
   }
 }
 
-/** Drops a test database and the tenant roles made for it (roles are global to the server). */
+/**
+ * Drops a test database, its silo tenants' databases and the tenant roles made for it (databases and
+ * roles are global to the server; silo databases first, as objects in them belong to those roles).
+ */
 export async function dropTestDatabase(name: string): Promise<void> {
   if (!/^pt_[0-9a-f]+$/.test(name)) throw new Error(`Not a test database: ${name}`);
   const tag = createHash('sha256').update(name).digest('hex').slice(0, 8);
   await withAdmin(async (client) => {
+    const silos = await client.query<{ datname: string }>(
+      `SELECT datname FROM pg_database WHERE datname LIKE 't\\_%' AND datname LIKE $1`,
+      [`%\\_d${tag}`],
+    );
+    for (const { datname } of silos.rows)
+      await client.query(`DROP DATABASE IF EXISTS "${datname.replaceAll('"', '""')}" WITH (FORCE)`);
     await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     const roles = await client.query<{ rolname: string }>(
       // Tenant roles `..._r<tag>` and their login roles `..._r<tag>_l`, logins first.

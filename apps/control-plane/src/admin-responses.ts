@@ -25,6 +25,14 @@ export const tenantViewSchema = z.object({
   slug: z.string(),
   displayName: z.string(),
   tier: z.enum(['starter', 'business', 'enterprise']),
+  placement: z
+    .discriminatedUnion('model', [
+      z.object({ model: z.literal('pooled') }),
+      z.object({ model: z.literal('silo'), database: z.string() }),
+    ])
+    .describe(
+      "Where the tenant's data lives, decided at onboarding from the tier: a schema in the pooled database, or a database of its own (`silo`, enterprise)",
+    ),
   branding: z.object({
     primaryColor: z.string(),
     accentColor: z.string().nullable(),

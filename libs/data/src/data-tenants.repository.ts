@@ -16,11 +16,13 @@ export class DataTenantsRepository {
     // A single-tenant data API sweeps its own schema only (its login role can see no other).
     const single = this.config.tenancy.single;
     if (single) {
-      const found = await this.sql.run(single, (client) =>
-        client.query(`SELECT 1 FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'ingestions'`),
-      );
-      return found.rowCount ? [{ tenantId: single.tenantId, tenantSlug: single.tenantSlug }] : [];
+      const tenant = { tenantId: single.tenantId, tenantSlug: single.tenantSlug };
+      return (await this.hasIngestions(tenant)) ? [tenant] : [];
     }
+    return [...(await this.pooledWithIngestions()), ...(await this.siloWithIngestions())];
+  }
+
+  private async pooledWithIngestions(): Promise<TenantRef[]> {
     const schemas = await this.sql.pool.query<{ schema: string }>(
       `SELECT n.nspname AS schema FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relname = 'ingestions' AND c.relkind = 'r' AND n.nspname LIKE 't\\_%'`,
@@ -29,9 +31,35 @@ export class DataTenantsRepository {
     const slugs = schemas.rows.map((row) => row.schema.slice(2).replaceAll('_', '-'));
     if (!slugs.length) return [];
     const tenants = await this.prisma.tenant.findMany({
-      where: { slug: { in: slugs }, desiredState: { not: 'deleted' } },
+      where: { slug: { in: slugs }, desiredState: { not: 'deleted' }, placement: 'pooled' },
       select: { id: true, slug: true },
     });
     return tenants.map((tenant) => ({ tenantId: tenant.id, tenantSlug: tenant.slug }));
+  }
+
+  /** Each silo tenant's schema is in its own database: asked one by one (enterprise tenants are few). */
+  private async siloWithIngestions(): Promise<TenantRef[]> {
+    const tenants = await this.prisma.tenant.findMany({
+      where: { placement: 'silo', desiredState: { not: 'deleted' } },
+      select: { id: true, slug: true },
+    });
+    const found: TenantRef[] = [];
+    for (const { id, slug } of tenants) {
+      const tenant = { tenantId: id, tenantSlug: slug };
+      const has = await this.hasIngestions(tenant).catch((error: { code?: string }) => {
+        // Its database (3D000) or role (42704) is not made yet: nothing to sweep there.
+        if (error.code === '3D000' || error.code === '42704') return false;
+        throw error;
+      });
+      if (has) found.push(tenant);
+    }
+    return found;
+  }
+
+  private async hasIngestions(tenant: TenantRef): Promise<boolean> {
+    const found = await this.sql.run(tenant, (client) =>
+      client.query(`SELECT 1 FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'ingestions'`),
+    );
+    return (found.rowCount ?? 0) > 0;
   }
 }

@@ -3,7 +3,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
 import { PrismaClient } from './generated/client.js';
-import { pgConnectionOptions } from './pg-connection.js';
+import { type PgConnectionSettings, pgConnectionOptions } from './pg-connection.js';
 
 @Injectable()
 export class PrismaService extends PrismaClient implements OnModuleDestroy {
@@ -26,4 +26,12 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
     await this.$disconnect();
     await this.pool.end();
   }
+}
+
+/**
+ * A client of another database on the same server, e.g. a silo tenant's own, for DDL the provisioner
+ * runs there in a transaction. The caller disconnects it.
+ */
+export function prismaClientFor(settings: PgConnectionSettings, poolMax: number): PrismaClient {
+  return new PrismaClient({ adapter: new PrismaPg({ ...pgConnectionOptions(settings), max: poolMax }) });
 }

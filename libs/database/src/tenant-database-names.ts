@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Placement, Tier } from './generated/enums.js';
 
 export interface TenantDatabaseNames {
   schema: string;
@@ -15,7 +16,45 @@ export interface TenantDatabaseNames {
  */
 export function tenantDatabaseNames(slug: string, databaseName: string): TenantDatabaseNames {
   const schema = `t_${slug.replaceAll('-', '_')}`;
-  const databaseTag = createHash('sha256').update(databaseName).digest('hex').slice(0, 8);
-  const role = `${schema}_r${databaseTag}`;
+  const role = `${schema}_r${databaseTagOf(databaseName)}`;
   return { schema, role, login: `${role}_l` };
+}
+
+function databaseTagOf(databaseName: string): string {
+  return createHash('sha256').update(databaseName).digest('hex').slice(0, 8);
+}
+
+/** Where a tenant's data lives, as its view shows it. */
+export type TenantPlacement = { model: 'pooled' } | { model: 'silo'; database: string };
+
+/** The placement of a stored tenant row (a CHECK constraint keeps `siloDatabase` set exactly for `silo`). */
+export function placementOfRow(row: { placement: Placement; siloDatabase: string | null }): TenantPlacement {
+  return row.placement === 'silo' ? { model: 'silo', database: row.siloDatabase! } : { model: 'pooled' };
+}
+
+/** `enterprise` tenants get a database of their own; `starter` and `business` share the pooled one. */
+export function placementForTier(tier: Tier): Placement {
+  return tier === 'enterprise' ? 'silo' : 'pooled';
+}
+
+/**
+ * A silo tenant's own database: `t_<slug>_d<8 hex of the stack's database name>`, so the stacks
+ * sharing one server (dev and every test file) never fight over it; 52 characters at most.
+ */
+export function siloDatabaseName(slug: string, databaseName: string): string {
+  return `${tenantDatabaseNames(slug, databaseName).schema}_d${databaseTagOf(databaseName)}`;
+}
+
+/** The tenant's placement as onboarding stores it (`placement`, `siloDatabase`). */
+export function placementOf(tier: Tier, slug: string, databaseName: string): TenantPlacement {
+  return placementForTier(tier) === 'silo'
+    ? { model: 'silo', database: siloDatabaseName(slug, databaseName) }
+    : { model: 'pooled' };
+}
+
+/** The same server and settings as `databaseUrl`, another database on it. */
+export function databaseUrlFor(databaseUrl: string, database: string): string {
+  const url = new URL(databaseUrl);
+  url.pathname = `/${encodeURIComponent(database)}`;
+  return url.toString();
 }

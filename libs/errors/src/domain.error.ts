@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'OperatorTokenNotFound'
   | 'TenantDeleted'
   | 'InvalidTransition'
+  | 'PlacementChangeRefused'
   | 'CounterExists'
   | 'RecordNotFound'
   | 'IngestionNotFound'

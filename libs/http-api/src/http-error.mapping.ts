@@ -29,6 +29,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'AlreadyIssued':
     case 'TenantDeleted':
     case 'InvalidTransition':
+    case 'PlacementChangeRefused':
     case 'CounterExists':
       return 409;
     case 'RateLimited':

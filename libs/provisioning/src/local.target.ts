@@ -2,13 +2,20 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ASSET_STORE, type AssetStore, buildBrandingBundle } from '@platform/branding';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
 import { traced } from '@platform/observability';
-import { PrismaService, databaseNameOf, tenantDatabaseNames } from '@platform/database';
-import { type DesiredRoute, RouteEventsPublisher, RoutesRepository, TenantSiteRepository } from '@platform/routing';
+import { type Prisma, PrismaService, databaseNameOf, tenantDatabaseNames } from '@platform/database';
+import {
+  type DesiredRoute,
+  RouteEventsPublisher,
+  RoutesRepository,
+  type TenantSite,
+  TenantSiteRepository,
+} from '@platform/routing';
 import type { TenantSpec } from '@platform/tenancy';
-import { TenantKeyMirrorRepository } from '@platform/tenant-auth';
+import { type MirroredKey, TenantKeyMirrorRepository } from '@platform/tenant-auth';
 import { ensureTenantUsageTable } from '@platform/usage';
 import type { ConvergeResult, ProvisioningTarget } from './provisioning-target.js';
 import { TenantCredentialsRepository } from './tenant-credentials.repository.js';
+import { SiloDatabaseRepository } from './silo-database.repository.js';
 import { TenantDatabaseRepository } from './tenant-database.repository.js';
 
 export interface LocalTenantPlan {
@@ -38,6 +45,7 @@ export function planLocalTenant(spec: TenantSpec, platformDomain: string, databa
  * Tenants on this machine: a Postgres schema and role, branding files in the local asset store,
  * and rows in the routing table the edge reads. Assets are content-addressed and written first,
  * so routes never point at a file that is not there; schema, role and routes commit together.
+ * A silo tenant's schema is in a database of its own on the same server, made before its routes.
  */
 @Injectable()
 export class LocalTarget implements ProvisioningTarget {
@@ -46,6 +54,7 @@ export class LocalTarget implements ProvisioningTarget {
   constructor(
     private readonly prisma: PrismaService,
     private readonly database: TenantDatabaseRepository,
+    private readonly silo: SiloDatabaseRepository,
     private readonly credentials: TenantCredentialsRepository,
     private readonly keyMirror: TenantKeyMirrorRepository,
     private readonly routes: RoutesRepository,
@@ -60,15 +69,18 @@ export class LocalTarget implements ProvisioningTarget {
     await traced('assets.write', async () => {
       for (const asset of plan.bundle.assets) await this.assets.put(spec.tenantId, asset);
     });
+    const site = { ...plan.routes[0]!, displayName: spec.displayName };
+    // A silo tenant's schema and tables are made in its own database first, so its routes (below)
+    // never lead to a database that is not there yet.
+    if (spec.placement.model === 'silo') await this.convergeSilo(spec, plan, spec.placement.database, site);
     const { changed, notOwned } = await traced('postgres: schema, role and routes', () =>
       this.prisma.$transaction(async (tx) => {
-        await this.database.ensure(tx, plan.database);
+        if (spec.placement.model === 'pooled') {
+          await this.database.ensure(tx, plan.database);
+          await this.inTenantSchema(tx, spec, plan, site);
+        }
         const credential = await this.credentials.ensure(tx, spec.tenantId);
         await this.database.ensureLogin(tx, plan.database, credential.databasePassword);
-        await this.keyMirror.ensure(tx, plan.database, spec.tenantId);
-        // What the tenant's own edge (GKE) serves, readable with the tenant's credentials.
-        await this.site.ensure(tx, plan.database, { ...plan.routes[0]!, displayName: spec.displayName });
-        await ensureTenantUsageTable(tx, plan.database);
         return this.routes.replaceForTenant(
           tx,
           spec.tenantId,
@@ -86,7 +98,10 @@ export class LocalTarget implements ProvisioningTarget {
           type: 'Provisioned',
           status: 'True',
           reason: 'SchemaReady',
-          message: `Schema ${plan.database.schema}, its role and its login role exist`,
+          message:
+            spec.placement.model === 'silo'
+              ? `Database ${spec.placement.database} of its own: schema ${plan.database.schema}, its role and its login role exist`
+              : `Schema ${plan.database.schema}, its role and its login role exist`,
         },
         { type: 'DnsReady', status: 'True', reason: 'Routed', message: `Routed: ${hostnames}` },
         {
@@ -101,13 +116,54 @@ export class LocalTarget implements ProvisioningTarget {
 
   async teardown(spec: TenantSpec): Promise<void> {
     const names = tenantDatabaseNames(spec.slug, databaseNameOf(this.config.database.url));
+    const silo = spec.placement.model === 'silo' ? spec.placement.database : undefined;
     const changed = await this.prisma.$transaction(async (tx) => {
       const removed = await this.routes.removeForTenant(tx, spec.tenantId);
-      await this.database.drop(tx, names);
-      await this.credentials.remove(tx, spec.tenantId);
+      // A silo tenant's roles own what is in its database: they can go only once it has.
+      if (!silo) {
+        await this.database.drop(tx, names);
+        await this.credentials.remove(tx, spec.tenantId);
+      }
       return removed;
     });
     await this.routeEvents.publish(changed);
+    if (silo) {
+      await this.silo.drop(silo);
+      await this.prisma.$transaction(async (tx) => {
+        await this.database.drop(tx, names);
+        await this.credentials.remove(tx, spec.tenantId);
+      });
+    }
     await this.assets.removeAll(spec.tenantId);
+  }
+
+  /** The tenant's own database, its role, schema and tables there; each step is safe to repeat. */
+  private async convergeSilo(spec: TenantSpec, plan: LocalTenantPlan, database: string, site: TenantSite) {
+    await traced('postgres: silo database', () => this.silo.ensure(database));
+    const keys = await this.prisma.apiKey.findMany({
+      where: { tenantId: spec.tenantId },
+      select: { id: true, keyHash: true, scopes: true, revokedAt: true },
+    });
+    await traced('postgres: silo schema and role', () =>
+      this.silo.inDatabase(database, async (tx) => {
+        await this.database.ensure(tx, plan.database);
+        await this.silo.grantConnect(tx, database, plan.database);
+        await this.inTenantSchema(tx, spec, plan, site, keys);
+      }),
+    );
+  }
+
+  /** What lives in the tenant's schema besides its workloads' tables, wherever that schema is. */
+  private async inTenantSchema(
+    tx: Prisma.TransactionClient,
+    spec: TenantSpec,
+    plan: LocalTenantPlan,
+    site: TenantSite,
+    keys?: MirroredKey[],
+  ): Promise<void> {
+    await this.keyMirror.ensure(tx, plan.database, spec.tenantId, keys);
+    // What the tenant's own edge (GKE) serves, readable with the tenant's credentials.
+    await this.site.ensure(tx, plan.database, site);
+    await ensureTenantUsageTable(tx, plan.database);
   }
 }

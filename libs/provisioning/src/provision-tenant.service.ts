@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { traced } from '@platform/observability';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
-import { PrismaService, type Tenant } from '@platform/database';
+import { PrismaService, type Tenant, placementOfRow } from '@platform/database';
 import type { ProvisioningJobPayload } from '@platform/queue';
 import {
   type ConditionUpdate,
@@ -113,6 +113,7 @@ export function toSpec(tenant: Tenant): TenantSpec {
     slug: tenant.slug,
     displayName: tenant.displayName,
     tier: tenant.tier,
+    placement: placementOfRow(tenant),
     branding: tenant.branding as BrandingSpec,
     domains: tenant.domains,
     state: tenant.desiredState,

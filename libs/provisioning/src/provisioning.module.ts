@@ -9,6 +9,7 @@ import { PROVISIONING_TARGET, type ProvisioningTarget } from './provisioning-tar
 import { ProvisioningWorker } from './provisioning.worker.js';
 import { ProvisioningMetrics } from './provisioning.metrics.js';
 import { ReconcilerService } from './reconciler.service.js';
+import { SiloDatabaseRepository } from './silo-database.repository.js';
 import { TenantCredentialsRepository } from './tenant-credentials.repository.js';
 import { TenantCredentialsService } from './tenant-credentials.service.js';
 import { TenantDatabaseRepository } from './tenant-database.repository.js';
@@ -33,6 +34,7 @@ export class ProvisioningModule {
       imports: [RoutingModule],
       providers: [
         TenantDatabaseRepository,
+        SiloDatabaseRepository,
         TenantCredentialsRepository,
         TenantKeyMirrorRepository,
         LocalTarget,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { BrandingInput } from '@platform/branding';
-import type { DesiredState, Tier } from '@platform/database';
+import type { DesiredState, TenantPlacement, Tier } from '@platform/database';
 
 /** The desired state of one tenant; both provisioning targets converge exactly this. */
 export interface TenantSpec {
@@ -8,6 +8,8 @@ export interface TenantSpec {
   slug: string;
   displayName: string;
   tier: Tier;
+  /** Decided at onboarding from the tier; never changes for a tenant. */
+  placement: TenantPlacement;
   branding: BrandingInput;
   domains: string[];
   state: DesiredState;

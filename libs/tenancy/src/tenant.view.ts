@@ -1,4 +1,4 @@
-import type { ProvisioningJob, Tenant } from '@platform/database';
+import { type ProvisioningJob, type Tenant, type TenantPlacement, placementOfRow } from '@platform/database';
 import type { PlatformConfig } from '@platform/config';
 import { provisioningJobId } from '@platform/queue';
 import type { BrandingSpec, TenantLimits } from './tenant-spec.js';
@@ -9,6 +9,8 @@ export interface TenantView {
   slug: string;
   displayName: string;
   tier: Tenant['tier'];
+  /** Where its data lives: the pooled database, or a database of its own (`silo`, enterprise tenants). */
+  placement: TenantPlacement;
   branding: {
     primaryColor: string;
     accentColor: string | null;
@@ -39,6 +41,7 @@ export function toTenantView(tenant: Tenant, platform: PlatformConfig['platform'
     slug: tenant.slug,
     displayName: tenant.displayName,
     tier: tenant.tier,
+    placement: placementOfRow(tenant),
     branding: {
       primaryColor: branding.primaryColor,
       accentColor: branding.accentColor ?? null,

@@ -49,16 +49,17 @@ export interface TenantChange {
 const ONBOARD_STATEMENT = `
   WITH input AS (
     SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(
-      id uuid, slug text, "displayName" text, tier "Tier", branding jsonb, domains text[], limits jsonb,
+      id uuid, slug text, "displayName" text, tier "Tier", placement "Placement", "siloDatabase" text,
+      branding jsonb, domains text[], limits jsonb,
       "desiredState" "DesiredState", generation int, "observedGeneration" int, phase "TenantPhase",
       conditions jsonb, "createdAt" timestamptz, "updatedAt" timestamptz, "jobId" text, "requestedBy" text,
       "actorId" text, "actorName" text, "requestId" text, action text, details jsonb,
       "replayActorId" text, "replayKey" text, "requestHash" text, status int, body jsonb)
   ), tenant AS (
-    INSERT INTO "Tenant" (id, slug, "displayName", tier, branding, domains, limits, "desiredState", generation,
-                          "observedGeneration", phase, conditions, "createdAt", "updatedAt")
-    SELECT id, slug, "displayName", tier, branding, domains, limits, "desiredState", generation,
-           "observedGeneration", phase, conditions, "createdAt", "updatedAt" FROM input
+    INSERT INTO "Tenant" (id, slug, "displayName", tier, placement, "siloDatabase", branding, domains, limits,
+                          "desiredState", generation, "observedGeneration", phase, conditions, "createdAt", "updatedAt")
+    SELECT id, slug, "displayName", tier, placement, "siloDatabase", branding, domains, limits, "desiredState",
+           generation, "observedGeneration", phase, conditions, "createdAt", "updatedAt" FROM input
   ), claimed AS (
     INSERT INTO "TenantDomain" (hostname, "tenantId") SELECT unnest(domains), id FROM input
   ), job AS (

@@ -10,6 +10,10 @@ import {
   type Prisma,
   type Tenant,
   type TenantPhase,
+  type Tier,
+  databaseNameOf,
+  placementForTier,
+  placementOf,
 } from '@platform/database';
 import { DomainError } from '@platform/errors';
 import { ZodPipe } from '@platform/http-api';
@@ -73,7 +77,7 @@ export class TenantsService {
     this.checkBranding(input.branding);
     this.checkDomainsOffPlatform(domains);
 
-    const tenant = newTenant(input, domains);
+    const tenant = newTenant(input, domains, databaseNameOf(this.config.database.url));
     const view = toTenantView(tenant, this.config.platform);
     try {
       await this.tenants.onboard({
@@ -122,6 +126,7 @@ export class TenantsService {
 
   async update(operator: Operator, ref: string, patch: PatchTenantInput): Promise<TenantView> {
     const tenant = this.requireLive(await this.find(ref));
+    if (patch.tier) checkPlacementKept(tenant, patch.tier);
     if (patch.branding) this.checkBranding(patch.branding);
     if (patch.domains) {
       this.checkDomainsOffPlatform(patch.domains);
@@ -275,13 +280,16 @@ export class TenantsService {
 }
 
 /** A new tenant row, every column set here so that what is stored is exactly what the view shows. */
-function newTenant(input: CreateTenantInput, domains: string[]): Tenant {
+function newTenant(input: CreateTenantInput, domains: string[], databaseName: string): Tenant {
   const now = new Date();
+  const placement = placementOf(input.tier, input.slug, databaseName);
   return {
     id: randomUUID(),
     slug: input.slug,
     displayName: input.displayName,
     tier: input.tier,
+    placement: placement.model,
+    siloDatabase: placement.model === 'silo' ? placement.database : null,
     branding: input.branding as Prisma.JsonValue,
     domains,
     limits: input.limits ?? null,
@@ -293,6 +301,25 @@ function newTenant(input: CreateTenantInput, domains: string[]): Tenant {
     createdAt: now,
     updatedAt: now,
   };
+}
+
+/**
+ * A tenant's placement is decided at onboarding and never moves: moving its data between the pooled
+ * database and a database of its own is not built, so a tier change across the two is refused whole.
+ */
+function checkPlacementKept(tenant: Tenant, tier: Tier): void {
+  const wanted = placementForTier(tier);
+  if (wanted === tenant.placement) return;
+  throw new DomainError(
+    'PlacementChangeRefused',
+    `Tier ${tier} places a tenant's data ${describePlacement(wanted)}, but ${tenant.slug}'s data is ${describePlacement(tenant.placement)}; ` +
+      'moving data between placements is not supported yet: offboard the tenant and onboard it again with the new tier',
+    { tier: tenant.tier, requestedTier: tier, placement: tenant.placement, requiredPlacement: wanted },
+  );
+}
+
+function describePlacement(placement: Tenant['placement']): string {
+  return placement === 'silo' ? 'in a database of its own (silo)' : 'in the pooled database';
 }
 
 function slugTaken(slug: string): DomainError {

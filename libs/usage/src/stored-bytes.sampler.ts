@@ -2,13 +2,15 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
 import { databaseNameOf, tenantDatabaseNames } from '@platform/database';
 import { USAGE_METRICS } from './usage.meter.js';
+import { TenantUsageRepository } from './tenant-usage.repository.js';
 import { UsageRepository } from './usage.repository.js';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 
 /**
- * Stored bytes are sampled once a UTC day per tenant (its schema's tables, indexes and TOAST).
+ * Stored bytes are sampled once a UTC day per tenant (its schema's tables, indexes and TOAST; a silo
+ * tenant's schema is read in its own database).
  * Every `USAGE_SAMPLE_CHECK_MS` the control plane samples the live tenants that have no sample
  * for today yet, so a restart or a new tenant is caught up at the next check.
  */
@@ -21,6 +23,7 @@ export class StoredBytesSampler implements OnApplicationBootstrap, OnApplication
 
   constructor(
     private readonly usage: UsageRepository,
+    private readonly tenantUsage: TenantUsageRepository,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
   ) {
     this.databaseName = databaseNameOf(config.database.url);
@@ -55,7 +58,10 @@ export class StoredBytesSampler implements OnApplicationBootstrap, OnApplication
     const hour = new Date(nowMs - (nowMs % HOUR_MS));
     const samples = [];
     for (const tenant of tenants) {
-      const bytes = await this.usage.schemaBytes(tenantDatabaseNames(tenant.slug, this.databaseName).schema);
+      const bytes =
+        tenant.placement === 'silo'
+          ? await this.tenantUsage.schemaBytes({ tenantId: tenant.id, tenantSlug: tenant.slug })
+          : await this.usage.schemaBytes(tenantDatabaseNames(tenant.slug, this.databaseName).schema);
       samples.push({
         tenantId: tenant.id,
         tenantSlug: tenant.slug,

@@ -88,6 +88,18 @@ export class TenantUsageRepository {
     });
   }
 
+  /** Tables, indexes and TOAST of the tenant's schema, wherever it is placed (a silo tenant's is in its own database). */
+  async schemaBytes(tenant: TenantRef): Promise<number> {
+    const result = await this.sql.run(tenant, (client) =>
+      client.query<{ bytes: string }>(
+        `SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::text AS bytes
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'm')`,
+      ),
+    );
+    return Number(result.rows[0]?.bytes ?? 0);
+  }
+
   private async create(tenant: TenantRef, client: TenantClient): Promise<void> {
     await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('usage-hours:' || $1, 0))`, [tenant.tenantId]);
     await client.query(tenantUsageDdl('usage_hours'));

@@ -63,9 +63,9 @@ export class UsageRepository {
   }
 
   /** Tenants with live data and no stored-bytes sample since `since`. */
-  async unsampledTenants(since: Date): Promise<{ id: string; slug: string }[]> {
-    const result = await this.pool.query<{ id: string; slug: string }>(
-      `SELECT t.id, t.slug FROM "Tenant" t
+  async unsampledTenants(since: Date): Promise<{ id: string; slug: string; placement: 'pooled' | 'silo' }[]> {
+    const result = await this.pool.query<{ id: string; slug: string; placement: 'pooled' | 'silo' }>(
+      `SELECT t.id, t.slug, t.placement FROM "Tenant" t
        WHERE t.phase IN ('Ready', 'Suspended')
          AND NOT EXISTS (SELECT 1 FROM "UsageHour" s
                          WHERE s."tenantId" = t.id AND s.metric = $1 AND s.hour >= $2)
@@ -75,7 +75,7 @@ export class UsageRepository {
     return result.rows;
   }
 
-  /** Tables, indexes and TOAST of one schema. */
+  /** Tables, indexes and TOAST of one schema of the pooled database. */
   async schemaBytes(schema: string): Promise<number> {
     const result = await this.pool.query<{ bytes: string }>(
       `SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::text AS bytes
