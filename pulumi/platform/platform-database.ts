@@ -8,7 +8,7 @@ export interface PlatformDatabaseArgs {
   password: pulumi.Input<string>;
   /**
    * The database the platform's apps use; null for the silo instance, whose databases are enterprise
-   * tenants' own (each made by its tenant's stack).
+   * tenants' own (each made by the provisioner, as the platform user, through SILO_DATABASE_URL).
    */
   databaseName: string | null;
   /** Private service access must exist before an instance can take a private IP. */

@@ -69,7 +69,8 @@ describe('platformProgram', () => {
   it('declares one shared silo instance for enterprise tenants, with no database of its own', () => {
     const instances = ofType(sut, 'gcp:sql/databaseInstance:DatabaseInstance').map((instance) => instance.name);
     expect(instances.sort()).toEqual(['platform-postgres', 'platform-silo-postgres']);
-    // The only database the platform stack makes is its own; each enterprise tenant's is its stack's.
+    // The only database the platform stack makes is its own; each enterprise tenant's is made by the
+    // provisioner, through SILO_DATABASE_URL (below).
     expect(ofType(sut, 'gcp:sql/database:Database').map((database) => database.inputs.name)).toEqual(['platform']);
     expect(sut.outputs).toMatchObject({
       siloDatabaseInstance: expect.stringContaining('silo'),
@@ -135,6 +136,29 @@ describe('platformProgram', () => {
     expect(secret.DATABASE_URL).toBe(
       'postgresql://platform:p%40ss%20word%2Fwith%3Aspecials@a1b2c3.europe-west1.sql.goog:5432/platform?sslmode=verify-full',
     );
+  });
+
+  it("gives the platform's apps the platform user's URL on the silo instance, verified against that instance's CA", () => {
+    const secret = revealSecret(
+      (byName(sut, 'kubernetes:core/v1:Secret', 'platform-credentials').inputs as { stringData: unknown }).stringData,
+    ).value as Record<string, string>;
+    const silo = new URL(secret.SILO_DATABASE_URL!);
+    expect([silo.username, decodeURIComponent(silo.password), silo.pathname]).toEqual([
+      'platform',
+      'p@ss word/with:specials',
+      '/postgres',
+    ]);
+    expect(Object.fromEntries(silo.searchParams)).toEqual({
+      sslmode: 'verify-full',
+      sslrootcert: '/etc/platform/ca/cloudsql-silo-server-ca.pem',
+    });
+    const ca = byName(sut, 'kubernetes:core/v1:ConfigMap', 'platform-server-ca').inputs as {
+      data: Record<string, string>;
+    };
+    expect(ca.data['cloudsql-silo-server-ca.pem']).toContain('BEGIN CERTIFICATE');
+    // Every platform pod mounts that ConfigMap where the URL says.
+    const provisioner = byName(sut, 'kubernetes:apps/v1:Deployment', 'provisioner');
+    expect(JSON.stringify(provisioner.inputs)).toContain('"mountPath":"/etc/platform/ca"');
   });
 
   it('runs the migration Job before the control plane and the provisioner, all from images by digest', () => {

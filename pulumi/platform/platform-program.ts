@@ -72,11 +72,16 @@ export function platformProgram(settings: PlatformSettings) {
         platformStack: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`,
         credentials: {
           databaseUrl: database.databaseUrl,
+          siloDatabaseUrl: silo.databaseUrl,
           redisUrl: redis.redisUrl,
           adminToken: settings.adminToken,
           edgeSigningSecret: settings.edgeSigningSecret,
         },
-        caCertificates: { database: database.caCertificate, redis: redis.caCertificate },
+        caCertificates: {
+          database: database.caCertificate,
+          siloDatabase: silo.caCertificate,
+          redis: redis.caCertificate,
+        },
         pulumi: { backendUrl: settings.pulumi.backendUrl, secretsProvider: settings.pulumi.secretsProvider },
         provisionerServiceAccountEmail: provisionerIdentity.email,
         adminSourceRanges: settings.adminSourceRanges,

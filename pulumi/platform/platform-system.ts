@@ -11,11 +11,13 @@ export interface PlatformSystemArgs {
   platformStack: string;
   credentials: {
     databaseUrl: pulumi.Input<string>;
+    /** The platform user's URL on the silo instance, without its CA file (added here); a secret. */
+    siloDatabaseUrl: pulumi.Input<string>;
     redisUrl: pulumi.Input<string>;
     adminToken: pulumi.Input<string>;
     edgeSigningSecret: pulumi.Input<string>;
   };
-  caCertificates: { database: pulumi.Input<string>; redis: pulumi.Input<string> };
+  caCertificates: { database: pulumi.Input<string>; siloDatabase: pulumi.Input<string>; redis: pulumi.Input<string> };
   pulumi: { backendUrl: string; secretsProvider: string };
   provisionerServiceAccountEmail: pulumi.Input<string>;
   adminSourceRanges: string[];
@@ -24,6 +26,7 @@ export interface PlatformSystemArgs {
 export const PLATFORM_NAMESPACE = 'platform-system';
 export const PROVISIONER_SERVICE_ACCOUNT = 'provisioner';
 const CA_MOUNT_PATH = '/etc/platform/ca';
+const SILO_DATABASE_CA_FILE = 'cloudsql-silo-server-ca.pem';
 const RUN_AS_USER = 10001;
 const PORTS = { controlPlane: 3000, provisioner: 3003 } as const;
 // A tenant `pulumi up` takes minutes; the provisioner's advisory lock must outlast it (see the pulumi target).
@@ -61,6 +64,11 @@ export class PlatformSystem extends pulumi.ComponentResource {
         type: 'Opaque',
         stringData: {
           DATABASE_URL: args.credentials.databaseUrl,
+          // Where the provisioner makes enterprise tenants' databases and the control plane reaches them;
+          // the silo instance has a CA of its own, named in the URL (DATABASE_CA_CERT_FILE is the platform's).
+          SILO_DATABASE_URL: pulumi
+            .output(args.credentials.siloDatabaseUrl)
+            .apply((url) => withRootCertificate(url, `${CA_MOUNT_PATH}/${SILO_DATABASE_CA_FILE}`)),
           REDIS_URL: args.credentials.redisUrl,
           ADMIN_TOKEN: args.credentials.adminToken,
           EDGE_SIGNING_SECRET: args.credentials.edgeSigningSecret,
@@ -74,6 +82,7 @@ export class PlatformSystem extends pulumi.ComponentResource {
         metadata: metadata('platform-server-ca'),
         data: {
           'cloudsql-server-ca.pem': args.caCertificates.database,
+          [SILO_DATABASE_CA_FILE]: args.caCertificates.siloDatabase,
           'memorystore-server-ca.pem': args.caCertificates.redis,
         },
       },
@@ -334,6 +343,13 @@ export class PlatformSystem extends pulumi.ComponentResource {
     this.adminAddress = admin.status.loadBalancer.ingress.apply((ingress) => ingress?.[0]?.ip ?? '');
     this.registerOutputs({ namespace: this.namespace, adminAddress: this.adminAddress });
   }
+}
+
+/** Pure: a Postgres URL whose server certificate must chain to the CA in `caFile`. */
+export function withRootCertificate(databaseUrl: string, caFile: string): string {
+  const url = new URL(databaseUrl);
+  url.searchParams.set('sslrootcert', caFile);
+  return url.toString();
 }
 
 /** One of the platform's processes: the app the image starts, and how its pod runs. */

@@ -132,19 +132,19 @@ describe('tenantProgram', () => {
     expect(everything).not.toContain('postgresql://platform:');
   });
 
-  it('gives an enterprise tenant a database of its own on the silo instance, and points its credentials there', async () => {
+  it("points an enterprise tenant's credentials at its own database on the silo instance, which the provisioner made", async () => {
+    const spec = aTenantSpec({ slug: 'globex', tier: 'enterprise' });
     const sut = await run({ slug: 'globex', tier: 'enterprise' });
-    const databases = ofType(sut, 'gcp:sql/database:Database');
-    expect(databases.map((database) => database.inputs)).toEqual([
-      { name: expect.stringMatching(/^t_globex_d[0-9a-f]{8}$/), instance: MOCK_PLATFORM_OUTPUTS.siloDatabaseInstance },
-    ]);
+    // The provisioner is the one creator of the database (and of the schema inside it): no resource here.
+    expect(ofType(sut, 'gcp:sql/database:Database')).toEqual([]);
     const secret = revealSecret(
       inputsOf<{ stringData: unknown }>(ofType(sut, 'kubernetes:core/v1:Secret')[0]).stringData,
     ).value as Record<string, string>;
     const url = new URL(secret.DATABASE_URL!);
     const configured = new URL(MOCK_TENANT_CONFIG.tenantDatabaseUrl);
     expect(url.hostname).toBe(MOCK_PLATFORM_OUTPUTS.siloDatabaseHost);
-    expect(url.pathname).toBe(`/${databases[0]!.inputs.name as string}`);
+    expect(spec.placement).toEqual({ model: 'silo', database: expect.stringMatching(/^t_globex_d[0-9a-f]{8}$/) });
+    expect(url.pathname).toBe(`/${spec.placement.model === 'silo' ? spec.placement.database : ''}`);
     // Its own login role and password, and a verified TLS connection, as the provisioner set them.
     expect([url.username, url.password, url.search]).toEqual([
       configured.username,

@@ -25,10 +25,10 @@ export interface TenantProgramSettings {
   /** Names of the tenant's schema and login role in the platform database (not secrets). */
   database: { schema: string; role: string };
   /**
-   * The platform's shared silo instance, where enterprise tenants get a database of their own: its
-   * Cloud SQL instance name, the name its certificate carries, and its server CA (PEM).
+   * The platform's shared silo instance, where enterprise tenants get a database of their own (made by
+   * the provisioner): the name its certificate carries, and its server CA (PEM).
    */
-  silo: { instance: Input<string>; host: Input<string>; caCertificate: Input<string> };
+  silo: { host: Input<string>; caCertificate: Input<string> };
   /** Memorystore with AUTH and TLS (`rediss://:<auth>@host:6378`); a secret. */
   redisUrl: Input<string>;
   /** The tenant's own credentials, set on its stack by the provisioner; nothing here is shared with another tenant. */
@@ -100,7 +100,6 @@ export function settingsFromPlatformStack(input: PlatformStackSettingsInput): Te
     caCertificates: { database: output('databaseCaCertificate'), redis: output('redisCaCertificate') },
     database: input.database,
     silo: {
-      instance: output('siloDatabaseInstance'),
       host: output('siloDatabaseHost'),
       caCertificate: output('siloDatabaseCaCertificate'),
     },

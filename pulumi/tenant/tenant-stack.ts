@@ -3,7 +3,7 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import type { Asset, BrandingBundle } from '@platform/branding';
 import { TenantCdn } from './tenant-cdn.js';
-import { TenantSiloDatabase } from './tenant-database.js';
+import { siloDatabaseUrl } from './tenant-database.js';
 import { type CustomDomainTarget, TenantDns } from './tenant-dns.js';
 import { TenantLoadBalancer } from './tenant-load-balancer.js';
 import { CA_FILES, CA_MOUNT_PATH, TenantNamespace } from './tenant-namespace.js';
@@ -49,19 +49,18 @@ export class TenantStack extends pulumi.ComponentResource {
     );
     const child = { parent: this, providers: { gcp: gcpProvider, kubernetes: k8sProvider } };
 
-    // An enterprise tenant's workloads reach its own database on the silo instance, verified against that instance's CA.
+    // An enterprise tenant's workloads reach its own database (made by the provisioner, not by this
+    // stack) on the silo instance, verified against that instance's CA.
+    const { placement } = plan;
     const silo =
-      plan.placement.model === 'silo'
-        ? new TenantSiloDatabase(
-            `${name}-silo`,
-            {
-              database: plan.placement.database,
-              instance: settings.silo.instance,
-              host: settings.silo.host,
-              tenantDatabaseUrl: settings.tenant.databaseUrl,
-            },
-            child,
-          )
+      placement.model === 'silo'
+        ? {
+            databaseUrl: pulumi.secret(
+              pulumi
+                .all([settings.tenant.databaseUrl, settings.silo.host])
+                .apply(([url, host]) => siloDatabaseUrl(url, host, placement.database)),
+            ),
+          }
         : undefined;
 
     const namespace = new TenantNamespace(

@@ -53,7 +53,6 @@ export function someTenantSettings(overrides: Partial<TenantProgramSettings> = {
     },
     database: { schema: 't_acme', role: 't_acme_r12345678' },
     silo: {
-      instance: MOCK_PLATFORM_OUTPUTS.siloDatabaseInstance,
       host: MOCK_PLATFORM_OUTPUTS.siloDatabaseHost,
       caCertificate: MOCK_PLATFORM_OUTPUTS.siloDatabaseCaCertificate,
     },

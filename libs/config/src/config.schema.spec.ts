@@ -52,4 +52,26 @@ describe('parseConfig', () => {
     expect(parseConfig('control-plane', {}).app.shutdownDelayMs).toBe(0);
     expect(parseConfig('control-plane', { SHUTDOWN_DELAY_MS: '5000' }).app.shutdownDelayMs).toBe(5000);
   });
+
+  it("reaches silo databases on DATABASE_URL's server unless SILO_DATABASE_URL names another, with that server's CA", () => {
+    const platform = { DATABASE_URL: 'postgresql://platform:p@db/platform', DATABASE_CA_CERT_FILE: '/ca/platform.pem' };
+    expect(parseConfig('provisioner', platform).siloDatabase).toEqual({
+      url: platform.DATABASE_URL,
+      caCertFile: '/ca/platform.pem',
+    });
+    const silo = 'postgresql://platform:p@silo/postgres?sslmode=verify-full&sslrootcert=/ca/silo.pem';
+    expect(parseConfig('provisioner', { ...platform, SILO_DATABASE_URL: silo }).siloDatabase).toEqual({
+      url: silo,
+      caCertFile: undefined,
+    });
+    // Without a CA of its own in the URL, the platform's CA file is the one its certificate must chain to.
+    const plain = 'postgresql://platform:p@silo/postgres?sslmode=verify-full';
+    expect(parseConfig('provisioner', { ...platform, SILO_DATABASE_URL: plain }).siloDatabase.caCertFile).toBe(
+      '/ca/platform.pem',
+    );
+    expect(() => parseConfig('provisioner', { SILO_DATABASE_URL: 'mysql://silo/x' })).toThrow(/SILO_DATABASE_URL/);
+    expect(() => parseConfig('provisioner', { SILO_DATABASE_URL: 'postgresql://silo/x?sslmode=allow' })).toThrow(
+      /SILO_DATABASE_URL: sslmode=allow is not supported/,
+    );
+  });
 });

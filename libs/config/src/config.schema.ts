@@ -18,6 +18,13 @@ const envSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// URL')
     .default('redis://127.0.0.1:6379'),
+  // The platform user's URL on the server of enterprise tenants' own databases (Cloud SQL's silo instance);
+  // unset: DATABASE_URL's server. Its `sslrootcert`, if any, names that server's CA.
+  SILO_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')
+    .refine((url) => URL.canParse(url), 'must be a postgresql:// URL')
+    .optional(),
   // TLS to Cloud SQL and Memorystore: the server CA each must chain to (PEM files, mounted from a Secret).
   DATABASE_CA_CERT_FILE: z.string().min(1).optional(),
   REDIS_CA_CERT_FILE: z.string().min(1).optional(),
@@ -149,6 +156,7 @@ function toConfig(app: AppName, env: Env, signingSecret: string) {
     app: { name: app, env: env.NODE_ENV, logLevel: env.LOG_LEVEL, shutdownDelayMs: env.SHUTDOWN_DELAY_MS },
     tracing: { otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: env.OTEL_SERVICE_NAME },
     database: { url: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX, caCertFile: env.DATABASE_CA_CERT_FILE },
+    siloDatabase: siloDatabaseOf(env),
     // `prefix` names every key and channel: BullMQ's prefix, caches and pub/sub all start with it.
     redis: {
       url: env.REDIS_URL,
@@ -232,6 +240,18 @@ function toConfig(app: AppName, env: Env, signingSecret: string) {
 
 export type PlatformConfig = ReturnType<typeof toConfig>;
 
+/**
+ * Where silo tenants' databases are made and reached, as the platform's user: a database's URL on that
+ * server (the server's own `postgres` on Cloud SQL, the platform's database locally) and the CA its
+ * certificate chains to: the URL's `sslrootcert` when it names one (the silo instance has a CA of its
+ * own), DATABASE_CA_CERT_FILE otherwise.
+ */
+function siloDatabaseOf(env: Env): { url: string; caCertFile?: string } {
+  if (!env.SILO_DATABASE_URL) return { url: env.DATABASE_URL, caCertFile: env.DATABASE_CA_CERT_FILE };
+  const ownCa = new URL(env.SILO_DATABASE_URL).searchParams.has('sslrootcert');
+  return { url: env.SILO_DATABASE_URL, caCertFile: ownCa ? undefined : env.DATABASE_CA_CERT_FILE };
+}
+
 /** A single-tenant workload's own tenant and JWT key; undefined for shared workloads. */
 export interface SingleTenant {
   tenantId: string;
@@ -254,12 +274,19 @@ function singleTenantOf(env: Env): { mode: 'shared' | 'single'; single?: SingleT
 
 const DATABASE_SSL_MODES = ['disable', 'require', 'verify-ca', 'verify-full'];
 
-function modeProblems(app: AppName, env: Env): string[] {
-  const sslMode = new URL(env.DATABASE_URL).searchParams.get('sslmode');
-  const problems = [
+function sslModeProblem(name: string, url: string | undefined): string | false {
+  const sslMode = url ? new URL(url).searchParams.get('sslmode') : null;
+  return (
     sslMode !== null &&
-      !DATABASE_SSL_MODES.includes(sslMode) &&
-      `DATABASE_URL: sslmode=${sslMode} is not supported (use ${DATABASE_SSL_MODES.join(', ')})`,
+    !DATABASE_SSL_MODES.includes(sslMode) &&
+    `${name}: sslmode=${sslMode} is not supported (use ${DATABASE_SSL_MODES.join(', ')})`
+  );
+}
+
+function modeProblems(app: AppName, env: Env): string[] {
+  const problems = [
+    sslModeProblem('DATABASE_URL', env.DATABASE_URL),
+    sslModeProblem('SILO_DATABASE_URL', env.SILO_DATABASE_URL),
   ];
   if (env.TENANT_MODE === 'single') {
     if (app !== 'counter' && app !== 'data-api' && app !== 'edge')

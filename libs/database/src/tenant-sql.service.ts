@@ -33,7 +33,8 @@ const DATABASE_GONE_CODES = new Set(['57P01', '3D000']);
  * Workloads' door to a tenant's data: each unit of work is one transaction that has switched to
  * the tenant's role and schema, so Postgres itself refuses anything outside that tenant's schema.
  * A pooled tenant's schema is in the platform's database; a silo tenant's is in its own database
- * on the same server, reached through a small pool of its own (made on first use).
+ * on the silo server (SILO_DATABASE_URL, by default DATABASE_URL's server), reached as the platform's
+ * user there through a small pool of its own (made on first use).
  */
 @Injectable()
 export class TenantSqlService implements OnModuleDestroy {
@@ -119,7 +120,7 @@ export class TenantSqlService implements OnModuleDestroy {
       this.siloPools.set(database, existing);
       return existing;
     }
-    const settings = { ...this.config.database, url: databaseUrlFor(this.config.database.url, database) };
+    const settings = { ...this.config.siloDatabase, url: databaseUrlFor(this.config.siloDatabase.url, database) };
     const pool = new pg.Pool({
       ...pgConnectionOptions(settings),
       max: Math.min(SILO_POOL_MAX, this.config.database.poolMax),

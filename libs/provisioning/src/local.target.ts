@@ -15,7 +15,7 @@ import { type MirroredKey, TenantKeyMirrorRepository } from '@platform/tenant-au
 import { ensureTenantUsageTable } from '@platform/usage';
 import type { ConvergeResult, ProvisioningTarget } from './provisioning-target.js';
 import { TenantCredentialsRepository } from './tenant-credentials.repository.js';
-import { SiloDatabaseRepository } from './silo-database.repository.js';
+import { SILO_TRANSACTION, SiloDatabaseRepository } from './silo-database.repository.js';
 import { TenantDatabaseRepository } from './tenant-database.repository.js';
 
 export interface LocalTenantPlan {
@@ -45,7 +45,8 @@ export function planLocalTenant(spec: TenantSpec, platformDomain: string, databa
  * Tenants on this machine: a Postgres schema and role, branding files in the local asset store,
  * and rows in the routing table the edge reads. Assets are content-addressed and written first,
  * so routes never point at a file that is not there; schema, role and routes commit together.
- * A silo tenant's schema is in a database of its own on the same server, made before its routes.
+ * A silo tenant's schema, its roles and its login role are in a database of its own on the silo
+ * server (SILO_DATABASE_URL; here by default the same server), made before its routes.
  */
 @Injectable()
 export class LocalTarget implements ProvisioningTarget {
@@ -78,9 +79,9 @@ export class LocalTarget implements ProvisioningTarget {
         if (spec.placement.model === 'pooled') {
           await this.database.ensure(tx, plan.database);
           await this.inTenantSchema(tx, spec, plan, site);
+          const credential = await this.credentials.ensure(tx, spec.tenantId);
+          await this.database.ensureLogin(tx, plan.database, credential.databasePassword);
         }
-        const credential = await this.credentials.ensure(tx, spec.tenantId);
-        await this.database.ensureLogin(tx, plan.database, credential.databasePassword);
         return this.routes.replaceForTenant(
           tx,
           spec.tenantId,
@@ -119,7 +120,7 @@ export class LocalTarget implements ProvisioningTarget {
     const silo = spec.placement.model === 'silo' ? spec.placement.database : undefined;
     const changed = await this.prisma.$transaction(async (tx) => {
       const removed = await this.routes.removeForTenant(tx, spec.tenantId);
-      // A silo tenant's roles own what is in its database: they can go only once it has.
+      // A silo tenant's roles own what is in its database, on the silo server: they go there once it has.
       if (!silo) {
         await this.database.drop(tx, names);
         await this.credentials.remove(tx, spec.tenantId);
@@ -129,27 +130,33 @@ export class LocalTarget implements ProvisioningTarget {
     await this.routeEvents.publish(changed);
     if (silo) {
       await this.silo.drop(silo);
-      await this.prisma.$transaction(async (tx) => {
-        await this.database.drop(tx, names);
-        await this.credentials.remove(tx, spec.tenantId);
-      });
+      await this.silo.onServer((tx) => this.database.dropRoles(tx, names));
+      await this.prisma.$transaction((tx) => this.credentials.remove(tx, spec.tenantId));
     }
     await this.assets.removeAll(spec.tenantId);
   }
 
-  /** The tenant's own database, its role, schema and tables there; each step is safe to repeat. */
+  /**
+   * The tenant's own database on the silo server, its roles, schema and tables there; each step is
+   * safe to repeat. Its login role is made there too (roles are per server): the credentials row
+   * stays locked in the platform database until that has committed, so a rotation waits for it.
+   */
   private async convergeSilo(spec: TenantSpec, plan: LocalTenantPlan, database: string, site: TenantSite) {
     await traced('postgres: silo database', () => this.silo.ensure(database));
     const keys = await this.prisma.apiKey.findMany({
       where: { tenantId: spec.tenantId },
       select: { id: true, keyHash: true, scopes: true, revokedAt: true },
     });
-    await traced('postgres: silo schema and role', () =>
-      this.silo.inDatabase(database, async (tx) => {
-        await this.database.ensure(tx, plan.database);
-        await this.silo.grantConnect(tx, database, plan.database);
-        await this.inTenantSchema(tx, spec, plan, site, keys);
-      }),
+    await traced('postgres: silo schema, role and login role', () =>
+      this.prisma.$transaction(async (platform) => {
+        const credential = await this.credentials.ensure(platform, spec.tenantId);
+        await this.silo.inDatabase(database, async (tx) => {
+          await this.database.ensure(tx, plan.database);
+          await this.silo.grantConnect(tx, database, plan.database);
+          await this.database.ensureLogin(tx, plan.database, credential.databasePassword);
+          await this.inTenantSchema(tx, spec, plan, site, keys);
+        });
+      }, SILO_TRANSACTION),
     );
   }
 

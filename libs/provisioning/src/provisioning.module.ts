@@ -60,7 +60,7 @@ export class ProvisioningModule {
 
 /** Control plane side: rotating a tenant's own credentials. Needs the global Tenancy and Audit modules. */
 @Module({
-  providers: [TenantCredentialsRepository, TenantDatabaseRepository, TenantCredentialsService],
+  providers: [TenantCredentialsRepository, TenantDatabaseRepository, SiloDatabaseRepository, TenantCredentialsService],
   exports: [TenantCredentialsService],
 })
 export class TenantCredentialsModule {}

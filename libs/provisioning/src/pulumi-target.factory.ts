@@ -51,6 +51,7 @@ export function createPulumiTarget(
       databaseName: databaseNameOf(config.database.url),
       refresh: pulumi.refresh,
       databaseUrl: config.database.url,
+      siloDatabaseUrl: config.siloDatabase.url,
     },
     tenantData,
     credentials,

@@ -3,7 +3,12 @@ import { type RecordedResource, recordProgram, revealSecret } from '../../../pul
 import { aTenantSpec } from '../../../pulumi/testing/tenant-fixtures.js';
 import type { PulumiAutomation, PulumiFn, StackConfig, StackOutputs, TenantStackHandle } from './pulumi-automation.js';
 import { PulumiOperationError, PulumiStackLockedError } from './pulumi.errors.js';
-import { PulumiTarget, type TenantCredentialsSource, type WorkloadsStatusReader } from './pulumi.target.js';
+import {
+  PulumiTarget,
+  type TenantCredentialsSource,
+  type WorkloadsStatusReader,
+  tenantStackConfig,
+} from './pulumi.target.js';
 import { classifyFailure } from './provisioning.errors.js';
 import type { ConvergeResult, ProvisioningTarget } from './provisioning-target.js';
 
@@ -132,6 +137,8 @@ const SETTINGS = {
   databaseName: 'platform',
   refresh: false,
   databaseUrl: 'postgresql://platform:platform-secret@10.20.0.3:5432/platform?sslmode=require',
+  siloDatabaseUrl:
+    'postgresql://platform:platform-secret@silo.sql.example:5432/postgres?sslmode=verify-full&sslrootcert=%2Fetc%2Fplatform%2Fca%2Fsilo.pem',
 };
 
 const CREDENTIAL = { databasePassword: 'tenant-db-password', tokenSigningKey: 'k'.repeat(43) };
@@ -216,6 +223,23 @@ describe(PulumiTarget.name, () => {
     expect(url.password).toBe(CREDENTIAL.databasePassword);
     expect(`${url.host}${url.pathname}${url.search}`).toBe('10.20.0.3:5432/platform?sslmode=verify-full');
     expect(JSON.stringify(config)).not.toContain('platform-secret');
+  });
+
+  it("points a silo tenant's Secret at its own database on the silo instance, with its own login role", async () => {
+    const spec = aTenantSpec({ slug: 'globex', tier: 'enterprise' });
+    await sut.converge(spec);
+    const secret = stack('globex').resources.find((resource) => resource.type === 'kubernetes:core/v1:Secret');
+    const url = new URL((revealSecret(secret?.inputs.stringData).value as { DATABASE_URL: string }).DATABASE_URL);
+    expect(spec.placement.model).toBe('silo');
+    expect(url.pathname).toBe(`/${spec.placement.model === 'silo' ? spec.placement.database : ''}`);
+    expect(url.hostname).toBe('silo.mock-cloud-sql.example');
+    expect([url.username, url.password, url.search]).toEqual([
+      expect.stringMatching(/^t_globex_r[0-9a-f]{8}_l$/),
+      CREDENTIAL.databasePassword,
+      '?sslmode=verify-full',
+    ]);
+    // The provisioner made the database; the stack declares none.
+    expect(stack('globex').resources.filter((resource) => resource.type === 'gcp:sql/database:Database')).toEqual([]);
   });
 
   it('refreshes before up only when configured to', async () => {
@@ -304,5 +328,38 @@ describe(PulumiTarget.name, () => {
     );
     expect(automation.removed).toEqual([]);
     expect(tenantData.tenants).toEqual(new Set(['acme']));
+  });
+});
+
+describe(tenantStackConfig.name, () => {
+  const urlOf = (config: StackConfig) => new URL(config.tenantDatabaseUrl!.value);
+
+  it("names a pooled tenant's login role on the platform's server and database", () => {
+    const url = urlOf(tenantStackConfig(aTenantSpec({ slug: 'acme', tier: 'business' }), CREDENTIAL, SETTINGS));
+    expect(url.toString()).toMatch(
+      /^postgresql:\/\/t_acme_r[0-9a-f]{8}_l:tenant-db-password@10\.20\.0\.3:5432\/platform\?sslmode=verify-full$/,
+    );
+  });
+
+  it("names a silo tenant's login role on the silo server (SILO_DATABASE_URL) and its own database", () => {
+    const spec = aTenantSpec({ slug: 'globex', tier: 'enterprise' });
+    const url = urlOf(tenantStackConfig(spec, CREDENTIAL, SETTINGS));
+    expect(url.host).toBe('silo.sql.example:5432');
+    expect(url.pathname).toMatch(/^\/t_globex_d[0-9a-f]{8}$/);
+    expect(url.pathname.slice(1)).toBe(spec.placement.model === 'silo' ? spec.placement.database : undefined);
+    expect(url.username).toBe(
+      urlOf(tenantStackConfig(aTenantSpec({ slug: 'globex', tier: 'business' }), CREDENTIAL, SETTINGS)).username,
+    );
+    expect(url.password).toBe(CREDENTIAL.databasePassword);
+    // Only `sslmode` is kept: the platform user's CA file path means nothing in the tenant's pods.
+    expect(url.search).toBe('?sslmode=verify-full');
+    expect(url.toString()).not.toContain('platform-secret');
+  });
+
+  it("uses DATABASE_URL's server for a silo tenant when no silo server is configured apart", () => {
+    const spec = aTenantSpec({ slug: 'globex', tier: 'enterprise' });
+    const url = urlOf(tenantStackConfig(spec, CREDENTIAL, { ...SETTINGS, siloDatabaseUrl: SETTINGS.databaseUrl }));
+    expect(url.host).toBe('10.20.0.3:5432');
+    expect(url.pathname).toMatch(/^\/t_globex_d[0-9a-f]{8}$/);
   });
 });

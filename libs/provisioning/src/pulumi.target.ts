@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ConditionUpdate, TenantSpec } from '@platform/tenancy';
-import { tenantDatabaseNames } from '@platform/database';
+import { databaseUrlFor, tenantDatabaseNames } from '@platform/database';
 import { tenantProgram } from '../../../pulumi/tenant/tenant-program.js';
 import { settingsFromPlatformStack } from '../../../pulumi/tenant/tenant-settings.js';
 import type { PulumiAutomation, PulumiFn, StackConfig, StackOutputs, TenantStackHandle } from './pulumi-automation.js';
@@ -16,8 +16,10 @@ export interface PulumiTargetSettings {
   databaseName: string;
   /** Reconcile state with the cloud before `up`, for drift made outside Pulumi. */
   refresh: boolean;
-  /** The platform's own DATABASE_URL: the tenant's URL is the same server and database with its login role. */
+  /** The platform's own DATABASE_URL: a pooled tenant's URL is the same server and database with its login role. */
   databaseUrl: string;
+  /** SILO_DATABASE_URL (or DATABASE_URL): a silo tenant's URL is that server, its own database, its login role. */
+  siloDatabaseUrl: string;
 }
 
 /** Where the tenant's own credentials come from (made by the tenant-data step). */
@@ -34,17 +36,21 @@ export const TENANT_STACK_CONFIG_KEYS = {
 
 /**
  * Pure: the tenant's own credentials as stack config. Its database URL names the tenant's login
- * role on the platform's server and database, verifying the server (`sslmode=verify-full`, with the
- * CA the program mounts as DATABASE_CA_CERT_FILE); its Redis keys all start with `t:<tenantId>:`.
+ * role where the provisioner made it: for a pooled tenant the platform's server and database, for a
+ * silo tenant the silo server and its own database; the server is verified (`sslmode=verify-full`,
+ * with the CA the program mounts as DATABASE_CA_CERT_FILE). Its Redis keys all start with `t:<tenantId>:`.
  */
 export function tenantStackConfig(
-  spec: Pick<TenantSpec, 'tenantId' | 'slug'>,
+  spec: Pick<TenantSpec, 'tenantId' | 'slug' | 'placement'>,
   credential: { databasePassword: string; tokenSigningKey: string },
-  platformDatabaseUrl: string,
-  databaseName: string,
+  settings: Pick<PulumiTargetSettings, 'databaseUrl' | 'siloDatabaseUrl' | 'databaseName'>,
 ): StackConfig {
-  const url = new URL(platformDatabaseUrl);
-  url.username = tenantDatabaseNames(spec.slug, databaseName).login;
+  const url = new URL(
+    spec.placement.model === 'silo'
+      ? databaseUrlFor(settings.siloDatabaseUrl, spec.placement.database)
+      : settings.databaseUrl,
+  );
+  url.username = tenantDatabaseNames(spec.slug, settings.databaseName).login;
   url.password = credential.databasePassword;
   url.search = '';
   url.searchParams.set('sslmode', 'verify-full');
@@ -87,8 +93,9 @@ export class PulumiTarget implements ProvisioningTarget {
     private readonly workloads: WorkloadsStatusReader,
     private readonly settings: PulumiTargetSettings,
     /**
-     * The tenant's schema, role and routes: they live in the platform database on both targets
-     * (Cloud SQL here), so the local target's database work is reused and the stack adds the cloud.
+     * The tenant's schema, roles and routes (a silo tenant's database too): they live in Postgres on
+     * both targets (Cloud SQL here), so the local target's database work is reused and the stack adds
+     * the cloud.
      */
     private readonly tenantData: ProvisioningTarget,
     private readonly credentials: TenantCredentialsSource,
@@ -99,7 +106,7 @@ export class PulumiTarget implements ProvisioningTarget {
     const credential = await this.credentials.find(spec.tenantId);
     if (!credential) throw new Error(`Tenant ${spec.slug} has no credentials yet`);
     const stack = await this.automation.selectStack(tenantStackName(spec.slug), this.programFor(spec));
-    await stack.setConfig(tenantStackConfig(spec, credential, this.settings.databaseUrl, this.settings.databaseName));
+    await stack.setConfig(tenantStackConfig(spec, credential, this.settings));
     if (this.settings.refresh) await this.withLockRecovery(stack, 'refresh', () => stack.refresh());
     const outputs = parseOutputs(stack.name, await this.withLockRecovery(stack, 'up', () => stack.up()));
     const workloads = await this.workloads.read(outputs.namespace);

@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditService } from '@platform/audit';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
-import { PrismaService, databaseNameOf, tenantDatabaseNames } from '@platform/database';
+import { PrismaService, databaseNameOf, placementOfRow, tenantDatabaseNames } from '@platform/database';
 import type { Operator } from '@platform/operator-auth';
 import { TenantsService } from '@platform/tenancy';
+import { SILO_TRANSACTION, SiloDatabaseRepository } from './silo-database.repository.js';
 import { TenantCredentialsRepository } from './tenant-credentials.repository.js';
 import { TenantDatabaseRepository } from './tenant-database.repository.js';
 
@@ -25,6 +26,7 @@ export class TenantCredentialsService {
     private readonly prisma: PrismaService,
     private readonly credentials: TenantCredentialsRepository,
     private readonly database: TenantDatabaseRepository,
+    private readonly silo: SiloDatabaseRepository,
     private readonly tenants: TenantsService,
     private readonly audit: AuditService,
     @Inject(PLATFORM_CONFIG) config: PlatformConfig,
@@ -35,14 +37,20 @@ export class TenantCredentialsService {
   /**
    * New database password and JWT key, in force at once: the old password cannot open a connection
    * once this returns. The tenant is then re-converged (generation + 1), so the pulumi target
-   * writes the new values into the tenant's stack and its workloads roll onto them.
+   * writes the new values into the tenant's stack and its workloads roll onto them. A silo tenant's
+   * login role is on the silo server: its password changes there while the new credentials row is
+   * still uncommitted (and locked, so a converge cannot interleave); a failure there changes nothing.
+   * Only a failed commit of the platform's transaction after it would leave the role a password
+   * nobody stored, until the next rotation or converge sets the stored one.
    */
   async rotate(operator: Operator, ref: string): Promise<CredentialsRotation> {
     const tenant = this.tenants.requireLive(await this.tenants.find(ref));
     const names = tenantDatabaseNames(tenant.slug, this.databaseName);
     const rotated = await this.prisma.$transaction(async (tx) => {
       const credential = await this.credentials.rotate(tx, tenant.id);
-      const loginAltered = await this.database.setLoginPassword(tx, names, credential.databasePassword);
+      const setPassword = (on: typeof tx) => this.database.setLoginPassword(on, names, credential.databasePassword);
+      const loginAltered =
+        placementOfRow(tenant).model === 'silo' ? await this.silo.onServer(setPassword) : await setPassword(tx);
       await this.audit.record(
         tx,
         operator,
@@ -51,7 +59,7 @@ export class TenantCredentialsService {
         { loginRole: names.login, loginAltered },
       );
       return credential;
-    });
+    }, SILO_TRANSACTION);
     const converging = await this.tenants.update(operator, tenant.id, {});
     return {
       tenantId: tenant.id,

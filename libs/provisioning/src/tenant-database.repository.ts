@@ -58,6 +58,11 @@ export class TenantDatabaseRepository {
 
   async drop(tx: Prisma.TransactionClient, names: TenantDatabaseNames): Promise<void> {
     await tx.$executeRawUnsafe(`DROP SCHEMA IF EXISTS ${quoteIdent(names.schema)} CASCADE`);
+    await this.dropRoles(tx, names);
+  }
+
+  /** The tenant's login role and role, once nothing of theirs is left on the server (its schema or database). */
+  async dropRoles(tx: Prisma.TransactionClient, names: TenantDatabaseNames): Promise<void> {
     await tx.$executeRawUnsafe(`DROP ROLE IF EXISTS ${quoteIdent(names.login)}`);
     await tx.$executeRawUnsafe(`DROP ROLE IF EXISTS ${quoteIdent(names.role)}`);
   }
