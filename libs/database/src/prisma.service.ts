@@ -29,7 +29,7 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
 }
 
 /**
- * A client of another database on the same server, e.g. a silo tenant's own, for DDL the provisioner
+ * A client of another database (e.g. a silo tenant's own, on the silo server), for DDL the provisioner
  * runs there in a transaction. The caller disconnects it.
  */
 export function prismaClientFor(settings: PgConnectionSettings, poolMax: number): PrismaClient {
