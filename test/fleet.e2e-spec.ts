@@ -33,6 +33,28 @@ describe('Changes to many tenants at once, and to one tenant at once', () => {
     await Promise.all(slugs.map((slug) => stack.waitForReady(slug, 120_000)));
   }, 180_000);
 
+  it('gives each onboarding of a burst its own answer when some of them collide (they share one statement)', async () => {
+    const taken = uniqueSlug('taken');
+    const domain = `www.${taken}.example.com`;
+    expect((await stack.api('POST', '/v1/tenants', { body: aTenant({ slug: taken, domains: [domain] }) })).status).toBe(
+      202,
+    );
+    const good = Array.from({ length: 30 }, () => uniqueSlug('mixed'));
+    const bodies = [
+      ...good.map((slug) => aTenant({ slug })),
+      aTenant({ slug: taken }),
+      aTenant({ slug: uniqueSlug('mixed'), domains: [domain] }),
+    ];
+    const answers = await Promise.all(bodies.map((body) => stack.api('POST', '/v1/tenants', { body })));
+    expect(answers.map((answer) => answer.status)).toEqual([...good.map(() => 202), 409, 409]);
+    expect(answers.at(-2)!.body).toMatchObject({ error: 'SlugTaken' });
+    expect(answers.at(-1)!.body).toMatchObject({ error: 'DomainTaken', details: { domains: [domain] } });
+    const stored = await stack.pg<{ slug: string }>(`SELECT slug FROM "Tenant" WHERE slug = ANY($1::text[])`, [
+      bodies.map((body) => body.slug),
+    ]);
+    expect(stored.map((row) => row.slug).sort()).toEqual([...good, taken].sort());
+  });
+
   it('answers every copy of one idempotent POST sent at once with the same tenant, created once', async () => {
     const slug = uniqueSlug('same');
     const answers = await Promise.all(

@@ -1,9 +1,13 @@
 import 'reflect-metadata';
+import { setPriority } from 'node:os';
 import { loadConfigOrExit } from '@platform/config';
 import { createHttpApp, listen } from '@platform/http-api';
 import { ProvisionerModule } from './provisioner.module.js';
 
 const config = loadConfigOrExit('provisioner');
+// Below the admin API and the workloads where they share CPUs (one machine, `npm start`): under a
+// burst of onboardings the converging otherwise takes the cores the admin API answers on.
+setPriority(config.provisioner.nice);
 const app = await createHttpApp(ProvisionerModule, {
   name: 'provisioner',
   logLevel: config.app.logLevel,

@@ -92,6 +92,8 @@ const envSchema = z.object({
   KUBE_CONTEXT: z.string().min(1).optional(),
   DATABASE_POOL_MAX: positiveInt(10),
   PROVISIONER_CONCURRENCY: positiveInt(4),
+  // The provisioner's CPU priority (nice, 0–19): converging is background work, the admin API is not.
+  PROVISIONER_NICE: z.coerce.number().int().min(0).max(19).default(10),
   // Changes enqueued within this window go to Redis in one addBulk (0: within the same event-loop turn).
   PROVISIONING_ENQUEUE_WINDOW_MS: z.coerce.number().int().min(0).max(1_000).default(2),
   PROVISIONER_MAX_ATTEMPTS: positiveInt(5),
@@ -162,6 +164,7 @@ function toConfig(app: AppName, env: Env, signingSecret: string) {
       port: env.PROVISIONER_PORT,
       target: env.PROVISIONING_TARGET,
       concurrency: env.PROVISIONER_CONCURRENCY,
+      nice: env.PROVISIONER_NICE,
       enqueueWindowMs: env.PROVISIONING_ENQUEUE_WINDOW_MS,
       maxAttempts: env.PROVISIONER_MAX_ATTEMPTS,
       backoffMs: env.PROVISIONER_BACKOFF_MS,

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { z } from 'zod';
 import { AuditService } from '@platform/audit';
+import { FreshCache } from '@platform/cache';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
 import { IdempotencyRecordsRepository, type OperatorToken, PrismaService } from '@platform/database';
 import { DomainError } from '@platform/errors';
@@ -52,9 +53,22 @@ export const issuedOperatorTokenSchema = operatorTokenViewSchema.extend({
 });
 export type IssuedOperatorToken = z.infer<typeof issuedOperatorTokenSchema>;
 
+/**
+ * How long a replica trusts what Postgres said about an operator token: a revoked token is refused
+ * on every replica within this time (at once on the replica that revoked it). Without it, every
+ * admin request spent a Prisma query on its own token, the largest cost left under bursts.
+ */
+export const OPERATOR_TOKEN_CACHE_MS = 2_000;
+
 @Injectable()
 export class OperatorTokensService implements OnApplicationBootstrap {
   private readonly logger = new Logger(OperatorTokensService.name);
+  /** Active tokens by hash; unknown secrets are not cached, so guesses cannot fill it. */
+  private readonly active = new FreshCache<OperatorToken>({
+    ttlMs: OPERATOR_TOKEN_CACHE_MS,
+    refreshAheadMs: 500,
+    maxEntries: 1_000,
+  });
 
   constructor(
     private readonly tokens: OperatorTokensRepository,
@@ -92,8 +106,11 @@ export class OperatorTokensService implements OnApplicationBootstrap {
   }
 
   async authenticate(bearer: string, requestId: string): Promise<Operator | null> {
-    const token = await this.tokens.findActiveByHash(hashSecret(bearer));
-    return token ? { id: token.id, name: token.name, role: token.role, requestId } : null;
+    const hash = hashSecret(bearer);
+    const token = await this.active.get(hash, async () => (await this.tokens.findActiveByHash(hash)) ?? undefined);
+    // A cached token may have expired since it was read.
+    if (!token || (token.expiresAt && token.expiresAt.getTime() <= Date.now())) return null;
+    return { id: token.id, name: token.name, role: token.role, requestId };
   }
 
   async issue(
@@ -141,6 +158,7 @@ export class OperatorTokensService implements OnApplicationBootstrap {
         { name: token.name, role: token.role },
       );
     });
+    this.active.delete(token.tokenHash);
   }
 }
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import DataLoader from 'dataloader';
 import {
   type DesiredState,
   type JobKind,
@@ -41,6 +42,49 @@ export interface TenantChange {
   phase: TenantPhase;
 }
 
+/**
+ * Writes every onboarding of a batch in one statement (see `TenantsRepository.onboard`): $1 is a
+ * JSON array of `onboardingRow`s. A statement is atomic: every row commits or none does.
+ */
+const ONBOARD_STATEMENT = `
+  WITH input AS (
+    SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(
+      id uuid, slug text, "displayName" text, tier "Tier", branding jsonb, domains text[], limits jsonb,
+      "desiredState" "DesiredState", generation int, "observedGeneration" int, phase "TenantPhase",
+      conditions jsonb, "createdAt" timestamptz, "updatedAt" timestamptz, "jobId" text, "requestedBy" text,
+      "actorId" text, "actorName" text, "requestId" text, action text, details jsonb,
+      "replayActorId" text, "replayKey" text, "requestHash" text, status int, body jsonb)
+  ), tenant AS (
+    INSERT INTO "Tenant" (id, slug, "displayName", tier, branding, domains, limits, "desiredState", generation,
+                          "observedGeneration", phase, conditions, "createdAt", "updatedAt")
+    SELECT id, slug, "displayName", tier, branding, domains, limits, "desiredState", generation,
+           "observedGeneration", phase, conditions, "createdAt", "updatedAt" FROM input
+  ), claimed AS (
+    INSERT INTO "TenantDomain" (hostname, "tenantId") SELECT unnest(domains), id FROM input
+  ), job AS (
+    INSERT INTO "ProvisioningJob" (id, "tenantId", generation, kind, "requestedBy")
+    SELECT "jobId", id, generation, 'provision', "requestedBy" FROM input
+  ), audit AS (
+    INSERT INTO "AuditEvent" ("actorId", "actorName", "requestId", action, "targetType", "targetId", details)
+    SELECT "actorId", "actorName", "requestId", action, 'tenant', id::text, details FROM input
+  )
+  INSERT INTO "IdempotencyRecord" ("actorId", key, "requestHash", status, body)
+  SELECT "replayActorId", "replayKey", "requestHash", status, body FROM input WHERE "replayKey" IS NOT NULL`;
+
+function onboardingRow({ tenant, job, audit, idempotency }: Onboarding) {
+  return {
+    ...tenant,
+    jobId: job.id,
+    requestedBy: job.requestedBy,
+    ...audit,
+    replayActorId: idempotency?.actorId ?? null,
+    replayKey: idempotency?.key ?? null,
+    requestHash: idempotency?.requestHash ?? null,
+    status: idempotency?.status ?? null,
+    body: idempotency?.body ?? null,
+  };
+}
+
 @Injectable()
 export class TenantsRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -71,38 +115,55 @@ export class TenantsRepository {
    * a transaction per request held a pooled connection across five round trips and queued the rest
    * (measured with bench:fleet). A statement is atomic, so the writes commit together or not at all;
    * a taken slug, domain or Idempotency-Key fails it with a unique violation.
+   *
+   * Onboardings that arrive together (in one turn of the event loop, or while the previous batch is
+   * being written) share that statement: a burst of 100 costs a few round trips, not 100. When a
+   * batch fails, each of its onboardings is written alone, so each gets its own answer.
    */
-  async onboard({ tenant, job, audit, idempotency }: Onboarding): Promise<void> {
-    const branding = JSON.stringify(tenant.branding);
-    const conditions = JSON.stringify(tenant.conditions);
-    const limits = tenant.limits === null ? null : JSON.stringify(tenant.limits);
-    await this.prisma.$executeRaw`
-      WITH tenant AS (
-        INSERT INTO "Tenant" (id, slug, "displayName", tier, branding, domains, limits, "desiredState", generation,
-                              "observedGeneration", phase, conditions, "createdAt", "updatedAt")
-        VALUES (${tenant.id}::uuid, ${tenant.slug}, ${tenant.displayName}, ${tenant.tier}::"Tier", ${branding}::jsonb,
-                ${tenant.domains}::text[], ${limits}::jsonb, ${tenant.desiredState}::"DesiredState", ${tenant.generation},
-                ${tenant.observedGeneration}, ${tenant.phase}::"TenantPhase", ${conditions}::jsonb,
-                ${tenant.createdAt}::timestamptz, ${tenant.updatedAt}::timestamptz)
-        RETURNING id
-      ), claimed AS (
-        INSERT INTO "TenantDomain" (hostname, "tenantId")
-        SELECT hostname, tenant.id FROM tenant, unnest(${tenant.domains}::text[]) AS hostname
-      ), job AS (
-        INSERT INTO "ProvisioningJob" (id, "tenantId", generation, kind, "requestedBy")
-        SELECT ${job.id}, tenant.id, ${tenant.generation}, 'provision', ${job.requestedBy} FROM tenant
-      ), audit AS (
-        INSERT INTO "AuditEvent" ("actorId", "actorName", "requestId", action, "targetType", "targetId", details)
-        SELECT ${audit.actorId}, ${audit.actorName}, ${audit.requestId}, ${audit.action}, 'tenant', tenant.id::text,
-               ${JSON.stringify(audit.details)}::jsonb
-        FROM tenant
-      ), replay AS (
-        INSERT INTO "IdempotencyRecord" ("actorId", key, "requestHash", status, body)
-        SELECT ${idempotency?.actorId ?? null}, ${idempotency?.key ?? null}, ${idempotency?.requestHash ?? null},
-               ${idempotency?.status ?? null}::int, ${JSON.stringify(idempotency?.body ?? null)}::jsonb
-        FROM tenant WHERE ${idempotency?.key ?? null}::text IS NOT NULL
-      )
-      SELECT 1 FROM tenant`;
+  onboard(onboarding: Onboarding): Promise<void> {
+    return this.onboardings.load(onboarding);
+  }
+
+  /** The batch being written; the next one gathers until it is done. */
+  private writing: Promise<unknown> = Promise.resolve();
+
+  private readonly onboardings = new DataLoader<Onboarding, void>(
+    (batch) => {
+      const written = this.writeEach(batch);
+      this.writing = written;
+      return written;
+    },
+    {
+      cache: false,
+      maxBatchSize: 500,
+      batchScheduleFn: (flush) => void this.writing.finally(() => setImmediate(flush)),
+    },
+  );
+
+  private async writeEach(batch: readonly Onboarding[]): Promise<(Error | undefined)[]> {
+    try {
+      await this.writeOnboardings(batch);
+      return batch.map(() => undefined);
+    } catch (error) {
+      if (batch.length === 1) return [error as Error];
+      return Promise.all(
+        batch.map((one) =>
+          this.writeOnboardings([one]).then(
+            () => undefined,
+            (alone: Error) => alone,
+          ),
+        ),
+      );
+    }
+  }
+
+  private async writeOnboardings(batch: readonly Onboarding[]): Promise<void> {
+    // Straight to the pool as a named statement: Prisma would compile it on every request.
+    await this.prisma.pool.query({
+      name: 'tenant-onboard',
+      text: ONBOARD_STATEMENT,
+      values: [JSON.stringify(batch.map(onboardingRow))],
+    });
   }
 
   /**
@@ -210,6 +271,7 @@ export class TenantsRepository {
 
 /** P2002 from a Prisma write; P2010 wraps the same Postgres error (23505) from a raw statement. */
 export function isUniqueViolation(error: unknown): boolean {
+  if ((error as { code?: unknown } | null)?.code === '23505') return true; // from pg itself (`onboard`)
   if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
   if (error.code === 'P2002') return true;
   const cause = (error.meta?.driverAdapterError as { cause?: { originalCode?: string } } | undefined)?.cause;
