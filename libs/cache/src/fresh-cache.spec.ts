@@ -151,4 +151,19 @@ describe(FreshCache.name, () => {
     expect(cache.peek('k0')).toBeUndefined();
     expect(cache.peek('k3')).toBe('k3');
   });
+
+  it('without a load of its own, loads each key with the load its caller names', async () => {
+    const loads: string[] = [];
+    const loader = (key: string) => async () => {
+      loads.push(key);
+      return `v-${key}`;
+    };
+    const cache = new FreshCache<string>({ ttlMs: 1_000, refreshAheadMs: 200, maxEntries: 10 });
+    expect(await Promise.all([cache.get('a', loader('a')), cache.get('b', loader('b'))])).toEqual(['v-a', 'v-b']);
+    at(900);
+    expect(cache.peek('a', loader('a'))).toBe('v-a');
+    expect(cache.peek('b', loader('b'))).toBe('v-b');
+    await settled();
+    expect(loads.sort()).toEqual(['a', 'a', 'b', 'b']);
+  });
 });

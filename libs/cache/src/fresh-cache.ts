@@ -1,5 +1,6 @@
 /** Loads many keys at once (one query); a key missing from the answer has nothing there. */
 export type LoadMany<V> = (keys: string[]) => Promise<Map<string, V>>;
+type Load<V> = () => Promise<V | undefined>;
 
 export interface FreshCacheOptions<V> {
   /** How long a loaded value is trusted, counted from when its load started: no caller gets one older. */
@@ -8,7 +9,8 @@ export interface FreshCacheOptions<V> {
   refreshAheadMs?: number;
   /** Past this many entries the cache starts over, so lookups of random keys cannot grow it without end. */
   maxEntries: number;
-  load: LoadMany<V>;
+  /** Without it, each `get` and `peek` names how to load its key, and keys are loaded one by one. */
+  load?: LoadMany<V>;
   /** At most this many keys per call of `load` (default 500): a larger batch is split. */
   maxBatch?: number;
 }
@@ -20,6 +22,8 @@ interface Entry<V> {
 
 interface Batch<V> {
   keys: Set<string>;
+  /** Each key's own load, where the cache has no `load` of its own. */
+  loaders: Map<string, Load<V>>;
   /** Also re-load every other entry in use, so entries in use expire together. */
   sweep: boolean;
   loaded: Promise<Map<string, V>>;
@@ -47,36 +51,37 @@ export class FreshCache<V> {
   }
 
   /** The value while it is fresh; undefined when it would have to be loaded first. */
-  peek(key: string): V | undefined {
+  peek(key: string, load?: Load<V>): V | undefined {
     const entry = this.entries.get(key);
     const now = Date.now();
     if (!entry || entry.expiresAt <= now) return undefined;
     this.inUse.add(key);
     // A failed re-load leaves the entry to expire; callers then load it themselves and see why.
-    if (entry.expiresAt - now < this.refreshAheadMs) this.enqueue(key, true).catch(() => undefined);
+    if (entry.expiresAt - now < this.refreshAheadMs) this.enqueue(key, true, load).catch(() => undefined);
     return entry.value;
   }
 
   /** The fresh value, loaded first (once, however many ask) when missing or expired. */
-  async get(key: string): Promise<V | undefined> {
-    return this.peek(key) ?? this.enqueue(key, false);
+  async get(key: string, load?: Load<V>): Promise<V | undefined> {
+    return this.peek(key, load) ?? this.enqueue(key, false, load);
   }
 
   delete(key: string): void {
     this.entries.delete(key);
   }
 
-  private enqueue(key: string, sweep: boolean): Promise<V | undefined> {
+  private enqueue(key: string, sweep: boolean, load: Load<V> | undefined): Promise<V | undefined> {
     const pending = this.loading.get(key);
     if (pending) return pending;
     const batch = (this.next ??= this.newBatch());
     batch.keys.add(key);
-    batch.sweep ||= sweep;
+    if (load) batch.loaders.set(key, load);
+    batch.sweep ||= sweep && this.options.load !== undefined;
     return this.track(key, batch);
   }
 
   private newBatch(): Batch<V> {
-    const batch = { keys: new Set<string>(), sweep: false } as Batch<V>;
+    const batch = { keys: new Set<string>(), loaders: new Map(), sweep: false } as Batch<V>;
     batch.loaded = new Promise((resolve) => setImmediate(resolve)).then(() => this.load(batch));
     return batch;
   }
@@ -90,6 +95,7 @@ export class FreshCache<V> {
   private async load(batch: Batch<V>): Promise<Map<string, V>> {
     this.next = undefined;
     const startedAt = Date.now();
+    const loadMany = this.options.load ?? oneByOne((key) => batch.loaders.get(key)!());
     if (batch.sweep) {
       for (const key of this.inUse) {
         const entry = this.entries.get(key);
@@ -104,7 +110,7 @@ export class FreshCache<V> {
       const chunks: string[][] = [];
       for (let at = 0; at < keys.length; at += this.maxBatch) chunks.push(keys.slice(at, at + this.maxBatch));
       const found = new Map<string, V>();
-      for (const answer of await Promise.all(chunks.map((chunk) => this.options.load(chunk)))) {
+      for (const answer of await Promise.all(chunks.map((chunk) => loadMany(chunk)))) {
         for (const [key, value] of answer) found.set(key, value);
       }
       for (const key of keys) {
