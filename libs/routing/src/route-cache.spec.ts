@@ -117,4 +117,42 @@ describe(RouteCache.name, () => {
     await new Promise((resolve) => setTimeout(resolve, 80));
     expect(sut.peek('acme.example', table.loader('acme.example'))).toBeUndefined();
   });
+
+  it('re-loads the live hosts in use together, in one reloadMany, and a route change during it wins', async () => {
+    const reloads: string[][] = [];
+    const pending = deferred<void>();
+    const sut = new RouteCache<Answer>({
+      ttlMs: 60_000,
+      // Longer than the lifetime: every read is due for a re-load.
+      refreshAheadMs: 120_000,
+      maxLive: 100,
+      maxUnknown: 10,
+      isUnknown: (answer) => answer.kind === 'unknown',
+      reloadMany: async (hosts) => {
+        reloads.push(hosts);
+        await pending.promise;
+        return new Map(hosts.map((host) => [host, { kind: 'routed', host, version: 2 }]));
+      },
+    });
+    const table = aTable();
+    const hosts = Array.from({ length: 30 }, (_, i) => `t${i}.example`);
+    for (const host of hosts) await sut.get(host, table.loader(host));
+    await sut.get('nowhere.example', table.loader('nowhere.example', 'unknown'));
+
+    for (const host of [...hosts, 'nowhere.example']) sut.peek(host, table.loader(host));
+    await new Promise((resolve) => setImmediate(resolve));
+    // Read again while the re-load runs: nothing more is loaded.
+    for (const host of hosts) sut.peek(host, table.loader(host));
+    await new Promise((resolve) => setImmediate(resolve));
+    sut.delete('t0.example');
+    pending.resolve();
+    await new Promise((resolve) => setImmediate(resolve));
+
+    expect(reloads).toEqual([hosts]);
+    // Unknown hosts (anyone can send them) are re-loaded one by one, never gathered.
+    expect(table.loads.get('nowhere.example')).toBe(2);
+    expect(hosts.map((host) => table.loads.get(host))).toEqual(hosts.map(() => 1));
+    expect(sut.peek('t1.example', table.loader('t1.example'))).toMatchObject({ version: 2 });
+    expect(sut.peek('t0.example', table.loader('t0.example'))).toBeUndefined();
+  });
 });

@@ -11,7 +11,15 @@ export interface RouteCacheOptions<V> {
   isUnknown: (value: V) => boolean;
   /** A value read this close to its expiry is re-loaded in the background (default a fifth of ttlMs). */
   refreshAheadMs?: number;
+  /**
+   * Re-loads many live entries at once (one query); an entry missing from its answer is left to
+   * expire. Without it, each entry is re-loaded by itself.
+   */
+  reloadMany?: (keys: string[]) => Promise<Map<string, V>>;
 }
+
+/** Live entries re-loaded per call of `reloadMany`. */
+const RELOAD_BATCH = 500;
 
 type Load<V> = () => Promise<V>;
 
@@ -20,12 +28,17 @@ type Load<V> = () => Promise<V>;
  * (anyone can send them) only ever push out other unknown hostnames, never a live route. Concurrent
  * misses of one hostname share one load; a value in use is re-loaded shortly before it expires. A
  * `delete` (a route changed) during a load wins: the load's result, read before the change, is
- * handed to whoever was already waiting but never stored.
+ * handed to whoever was already waiting but never stored. With `reloadMany`, a live entry due for a
+ * re-load takes every other live entry read since its last load along, so live entries fall into
+ * step and are re-loaded together, one query per cycle whatever their number.
  */
 export class RouteCache<V extends object> {
   private readonly live: LRUCache<string, V>;
   private readonly unknown: LRUCache<string, V>;
   private readonly loading = new Map<string, Promise<V>>();
+  /** Live hostnames read since they were last loaded: the ones a re-load takes along. */
+  private readonly inUse = new Set<string>();
+  private reloadScheduled = false;
   private readonly refreshAheadMs: number;
 
   constructor(private readonly options: RouteCacheOptions<V>) {
@@ -39,8 +52,13 @@ export class RouteCache<V extends object> {
     const pool = this.live.has(key) ? this.live : this.unknown;
     const value = pool.get(key);
     if (value === undefined) return undefined;
+    const batched = pool === this.live && this.options.reloadMany !== undefined;
+    if (batched) this.inUse.add(key);
     // A failed re-load leaves the entry to expire; callers then load it themselves and see why.
-    if (pool.getRemainingTTL(key) < this.refreshAheadMs) this.load(key, load).catch(() => undefined);
+    if (pool.getRemainingTTL(key) < this.refreshAheadMs) {
+      if (batched) this.scheduleReload();
+      else this.load(key, load).catch(() => undefined);
+    }
     return value;
   }
 
@@ -72,6 +90,35 @@ export class RouteCache<V extends object> {
       });
     this.loading.set(key, attempt);
     return attempt;
+  }
+
+  private scheduleReload(): void {
+    if (this.reloadScheduled) return;
+    this.reloadScheduled = true;
+    setImmediate(() => {
+      this.reloadScheduled = false;
+      const keys = [...this.inUse].filter((key) => !this.loading.has(key) && this.live.has(key));
+      this.inUse.clear();
+      for (let at = 0; at < keys.length; at += RELOAD_BATCH) this.reload(keys.slice(at, at + RELOAD_BATCH));
+    });
+  }
+
+  private reload(keys: string[]): void {
+    const loaded = this.options.reloadMany!(keys);
+    for (const key of keys) {
+      const attempt: Promise<V> = loaded.then((found) => {
+        const value = found.get(key);
+        if (value === undefined) throw new Error(`${key} was not re-loaded`);
+        if (this.loading.get(key) === attempt) this.store(key, value);
+        return value;
+      });
+      this.loading.set(key, attempt);
+      attempt
+        .catch(() => undefined)
+        .finally(() => {
+          if (this.loading.get(key) === attempt) this.loading.delete(key);
+        });
+    }
   }
 
   private store(key: string, value: V): void {

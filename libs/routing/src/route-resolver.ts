@@ -35,6 +35,7 @@ export class RouteResolver implements OnModuleDestroy {
       maxLive: MAX_LIVE_ROUTES,
       maxUnknown: MAX_UNKNOWN_HOSTS,
       isUnknown: (resolution) => resolution.kind === 'unknown',
+      reloadMany: (hostnames) => this.lookupMany(hostnames),
     });
     this.subscriber = subscribeToRouteEvents(config, (hostnames) => {
       for (const hostname of hostnames) this.cache.delete(hostname);
@@ -64,6 +65,14 @@ export class RouteResolver implements OnModuleDestroy {
     const tenant = await this.tenants.findBySlug(slug);
     if (!tenant || tenant.desiredState === 'deleted') return { kind: 'unknown', hostname };
     return { kind: 'not-ready', slug, displayName: tenant.displayName };
+  }
+
+  /** The same for many hostnames: one query for their routes, then one lookup each for those without. */
+  private async lookupMany(hostnames: string[]): Promise<Map<string, Resolution>> {
+    const routes = await this.routes.findByHostnames(hostnames);
+    const found = new Map<string, Resolution>(routes.map((route) => [route.hostname, { kind: 'routed', route }]));
+    for (const hostname of hostnames) if (!found.has(hostname)) found.set(hostname, await this.lookup(hostname));
+    return found;
   }
 
   onModuleDestroy(): void {

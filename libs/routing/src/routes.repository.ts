@@ -17,6 +17,10 @@ export class RoutesRepository {
     return this.prisma.route.findUnique({ where: { hostname } });
   }
 
+  findByHostnames(hostnames: string[]): Promise<Route[]> {
+    return this.prisma.route.findMany({ where: { hostname: { in: hostnames } } });
+  }
+
   async hostnamesOf(tx: Prisma.TransactionClient, tenantId: string): Promise<string[]> {
     const rows = await tx.route.findMany({ where: { tenantId }, select: { hostname: true } });
     return rows.map((row) => row.hostname);

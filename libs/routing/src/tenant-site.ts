@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { FreshCache } from '@platform/cache';
+import { FreshCache, oneByOne } from '@platform/cache';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
 import {
   type Prisma,
@@ -66,7 +66,12 @@ const IP_HOST = /^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-f:.]+\])$/;
  */
 @Injectable()
 export class SingleTenantRouteResolver {
-  private readonly cache = new FreshCache<Route>({ ttlMs: SITE_CACHE_MS, refreshAheadMs: 1_000, maxEntries: 1 });
+  private readonly cache = new FreshCache<Route>({
+    ttlMs: SITE_CACHE_MS,
+    refreshAheadMs: 1_000,
+    maxEntries: 1,
+    load: oneByOne(() => this.load()),
+  });
   private readonly tenant: { tenantId: string; tenantSlug: string };
   private readonly apex: string;
 
@@ -87,14 +92,14 @@ export class SingleTenantRouteResolver {
     const hostname = normaliseHost(hostHeader);
     if (this.isPlatform(hostname)) return { kind: 'platform' };
     addToLogContext({ tenantId: this.tenant.tenantId });
-    const route = await this.cache.get('site', this.load);
+    const route = await this.cache.get('site');
     return this.resolutionOf(hostname, route);
   }
 
   resolveHeld(hostHeader: string | undefined): Resolution | undefined {
     const hostname = normaliseHost(hostHeader);
     if (this.isPlatform(hostname)) return { kind: 'platform' };
-    const route = this.cache.peek('site', this.load);
+    const route = this.cache.peek('site');
     return route && this.resolutionOf(hostname, route);
   }
 

@@ -1,11 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { FreshCache } from '@platform/cache';
-import type { ApiKey } from '@platform/database';
 import { hashSecret } from '@platform/secrets';
-import { ApiKeysRepository } from './api-keys.repository.js';
+import { ApiKeysRepository, type KeyRecord } from './api-keys.repository.js';
 import { type TenantScope, tenantScopesOf } from './tenant-scopes.js';
-
-type KeyRecord = Pick<ApiKey, 'id' | 'tenantId' | 'revokedAt' | 'scopes'>;
 
 export interface ActiveKey {
   keyId: string;
@@ -22,34 +19,32 @@ const CACHE_OPTIONS = { ttlMs: KEY_CACHE_MS, refreshAheadMs: 1_000, maxEntries: 
 
 /**
  * Checks API keys (by hash) and key ids (inside JWTs) against Postgres, cached briefly per replica.
+ * The keys in use are re-checked together, in one query per few seconds however many there are.
  * Unknown secrets are not cached: random guesses would only fill the cache.
  */
 @Injectable()
 export class ApiKeyVerifier {
-  private readonly byHash = new FreshCache<KeyRecord>(CACHE_OPTIONS);
-  private readonly byId = new FreshCache<KeyRecord>(CACHE_OPTIONS);
+  private readonly byHash: FreshCache<KeyRecord>;
+  private readonly byId: FreshCache<KeyRecord>;
 
-  constructor(private readonly keys: ApiKeysRepository) {}
+  constructor(keys: ApiKeysRepository) {
+    this.byHash = new FreshCache({ ...CACHE_OPTIONS, load: (hashes) => keys.findByHashes(hashes) });
+    this.byId = new FreshCache({ ...CACHE_OPTIONS, load: (ids) => keys.findByIds(ids) });
+  }
 
   async activeKeyOf(secret: string): Promise<ActiveKey | null> {
-    const hash = hashSecret(secret);
-    return activeOf(await this.byHash.get(hash, this.loadByHash(hash)));
+    return activeOf(await this.byHash.get(hashSecret(secret)));
   }
 
   /** From this replica's cache only: undefined when Postgres would have to be asked. */
   heldActiveKeyOf(secret: string): ActiveKey | null | undefined {
-    const hash = hashSecret(secret);
-    const key = this.byHash.peek(hash, this.loadByHash(hash));
+    const key = this.byHash.peek(hashSecret(secret));
     return key && activeOf(key);
   }
 
   async activeKeyById(keyId: string): Promise<ActiveKey | null> {
     if (!/^[0-9a-f-]{36}$/i.test(keyId)) return null;
-    return activeOf(await this.byId.get(keyId, async () => (await this.keys.findById(keyId)) ?? undefined));
-  }
-
-  private loadByHash(hash: string) {
-    return async () => (await this.keys.findByHash(hash)) ?? undefined;
+    return activeOf(await this.byId.get(keyId.toLowerCase()));
   }
 }
 

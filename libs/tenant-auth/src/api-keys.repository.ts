@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type ApiKey, type Prisma, PrismaService } from '@platform/database';
 
 const KEY_RECORD = { id: true, tenantId: true, revokedAt: true, scopes: true } as const;
+export type KeyRecord = Pick<ApiKey, 'id' | 'tenantId' | 'revokedAt' | 'scopes'>;
 
 @Injectable()
 export class ApiKeysRepository {
@@ -31,12 +32,21 @@ export class ApiKeysRepository {
     return this.prisma.apiKey.findFirst({ where: { tenantId, keyHash, revokedAt: null } });
   }
 
-  /** Not tenant-scoped on purpose: a caller's key is looked up by hash to learn which tenant it belongs to. */
-  findByHash(keyHash: string): Promise<Pick<ApiKey, 'id' | 'tenantId' | 'revokedAt' | 'scopes'> | null> {
-    return this.prisma.apiKey.findUnique({ where: { keyHash }, select: KEY_RECORD });
+  /**
+   * Not tenant-scoped on purpose: callers' keys are looked up by hash to learn which tenant each
+   * belongs to. Answers the keys found, by hash.
+   */
+  async findByHashes(keyHashes: string[]): Promise<Map<string, KeyRecord>> {
+    const keys = await this.prisma.apiKey.findMany({
+      where: { keyHash: { in: keyHashes } },
+      select: { ...KEY_RECORD, keyHash: true },
+    });
+    return new Map(keys.map(({ keyHash, ...key }) => [keyHash, key]));
   }
 
-  findById(keyId: string): Promise<Pick<ApiKey, 'id' | 'tenantId' | 'revokedAt' | 'scopes'> | null> {
-    return this.prisma.apiKey.findUnique({ where: { id: keyId }, select: KEY_RECORD });
+  /** The keys found, by id. */
+  async findByIds(keyIds: string[]): Promise<Map<string, KeyRecord>> {
+    const keys = await this.prisma.apiKey.findMany({ where: { id: { in: keyIds } }, select: KEY_RECORD });
+    return new Map(keys.map((key) => [key.id, key]));
   }
 }

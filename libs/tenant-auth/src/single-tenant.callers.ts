@@ -34,8 +34,11 @@ interface KeyRow {
 export class SingleTenantCallers {
   readonly tenant?: SingleTenant;
   private readonly jwtKey?: Uint8Array;
-  private readonly byHash = new FreshCache<KeyRow>(CACHE_OPTIONS);
-  private readonly byId = new FreshCache<KeyRow>(CACHE_OPTIONS);
+  private readonly byHash = new FreshCache<KeyRow>({
+    ...CACHE_OPTIONS,
+    load: (hashes) => this.loadBy('key_hash', hashes),
+  });
+  private readonly byId = new FreshCache<KeyRow>({ ...CACHE_OPTIONS, load: (ids) => this.loadBy('id', ids) });
 
   constructor(
     private readonly sql: TenantSqlService,
@@ -56,7 +59,7 @@ export class SingleTenantCallers {
     if (!credential) throw new DomainError('Unauthenticated', 'Send Authorization: Bearer <API key or access token>');
     if (JWT_SHAPE.test(credential)) return this.viaJwt(credential);
     const hash = hashSecret(credential);
-    const key = await this.byHash.get(hash, this.loadBy('key_hash', hash));
+    const key = await this.byHash.get(hash);
     if (!key || key.revoked) throw new DomainError('Unauthenticated', 'Unknown or revoked API key');
     return this.callerFor(key, 'api-key');
   }
@@ -64,7 +67,7 @@ export class SingleTenantCallers {
   /** A tenant's own edge, issuing a token: the key as the tenant's schema has it; null when unknown or revoked. */
   async activeKeyOf(secret: string): Promise<ActiveKey | null> {
     const hash = hashSecret(secret);
-    const key = await this.byHash.get(hash, this.loadBy('key_hash', hash));
+    const key = await this.byHash.get(hash);
     if (!key || key.revoked) return null;
     return { keyId: key.id, tenantId: this.tenant!.tenantId, scopes: tenantScopesOf(key.scopes) };
   }
@@ -74,7 +77,7 @@ export class SingleTenantCallers {
     const credential = bearerOf(headers.authorization);
     if (!credential || JWT_SHAPE.test(credential)) return undefined;
     const hash = hashSecret(credential);
-    const key = this.byHash.peek(hash, this.loadBy('key_hash', hash));
+    const key = this.byHash.peek(hash);
     return key && !key.revoked ? this.callerFor(key, 'api-key') : undefined;
   }
 
@@ -97,7 +100,7 @@ export class SingleTenantCallers {
       throw error;
     }
     if (!/^[0-9a-f-]{36}$/i.test(keyId)) throw new DomainError('Unauthenticated', 'Invalid or expired access token');
-    const key = await this.byId.get(keyId, this.loadBy('id', keyId));
+    const key = await this.byId.get(keyId.toLowerCase());
     if (!key || key.revoked) throw new DomainError('Unauthenticated', 'The API key behind this token was revoked');
     // A token grants what it was narrowed to at the token endpoint, and never more than its key grants now.
     const caller = this.callerFor(key, 'jwt');
@@ -112,17 +115,19 @@ export class SingleTenantCallers {
     return { tenantId, tenantSlug, keyId: key.id, scopes: tenantScopesOf(key.scopes), via };
   }
 
-  /** Read as the tenant's role, in its schema: the only keys this workload can see are its tenant's. */
-  private loadBy(column: 'key_hash' | 'id', value: string) {
-    return async (): Promise<KeyRow | undefined> => {
-      const { tenantId, tenantSlug } = this.tenant!;
-      const rows = await this.sql.run({ tenantId, tenantSlug }, (client) =>
-        client.query<KeyRow>(
-          `SELECT id, scopes, revoked_at IS NOT NULL AS revoked FROM ${KEY_MIRROR_TABLE} WHERE ${column} = $1`,
-          [value],
-        ),
-      );
-      return rows.rows[0];
-    };
+  /**
+   * Read as the tenant's role, in its schema: the only keys this workload can see are its tenant's.
+   * Answers the keys found, by `column`.
+   */
+  private async loadBy(column: 'key_hash' | 'id', values: string[]): Promise<Map<string, KeyRow>> {
+    const { tenantId, tenantSlug } = this.tenant!;
+    const { rows } = await this.sql.run({ tenantId, tenantSlug }, (client) =>
+      client.query<KeyRow & { found_by: string }>(
+        `SELECT ${column}::text AS found_by, id, scopes, revoked_at IS NOT NULL AS revoked
+           FROM ${KEY_MIRROR_TABLE} WHERE ${column} = ANY($1::${column === 'id' ? 'uuid' : 'text'}[])`,
+        [values],
+      ),
+    );
+    return new Map(rows.map(({ found_by, ...key }) => [found_by, key]));
   }
 }

@@ -71,7 +71,11 @@ export class TenantCallLimiter implements OnModuleDestroy {
   private readonly keyPrefix: string;
   private readonly tierLimits: PlatformConfig['tenantLimits'];
   private readonly maxInFlight: number;
-  private readonly limitsCache = new FreshCache<TenantLimits>({ ttlMs: LIMITS_CACHE_MS, maxEntries: 100_000 });
+  private readonly limitsCache = new FreshCache<TenantLimits>({
+    ttlMs: LIMITS_CACHE_MS,
+    maxEntries: 100_000,
+    load: (tenantIds) => this.loadLimits(tenantIds),
+  });
   private readonly allowances = new Map<string, TenantAllowance>();
   private lastOutageLog = 0;
 
@@ -89,7 +93,7 @@ export class TenantCallLimiter implements OnModuleDestroy {
 
   /** Admits a call from what this replica holds, or undefined when `admit` must decide. */
   admitHeld(tenantId: string): Release | undefined {
-    const limits = this.limitsCache.peek(tenantId, this.loadLimits(tenantId));
+    const limits = this.limitsCache.peek(tenantId);
     if (!limits) return undefined;
     const allowance = this.allowanceOf(tenantId, limits);
     if (allowance.inFlight >= this.maxInFlight || !this.takeLocal(tenantId, allowance)) return undefined;
@@ -98,7 +102,7 @@ export class TenantCallLimiter implements OnModuleDestroy {
 
   /** Admits a call or refuses it: `RateLimited` (429) or `TooManyConcurrentRequests` (429). */
   async admit(tenantId: string): Promise<Release> {
-    const limits = await this.limitsCache.get(tenantId, this.loadLimits(tenantId));
+    const limits = await this.limitsCache.get(tenantId);
     if (!limits) throw new DomainError('TenantNotFound', 'No tenant is served on this host');
     const allowance = this.allowanceOf(tenantId, limits);
     if (allowance.inFlight >= this.maxInFlight) {
@@ -222,15 +226,18 @@ export class TenantCallLimiter implements OnModuleDestroy {
     );
   }
 
-  private loadLimits(tenantId: string) {
-    return async (): Promise<TenantLimits | undefined> => {
-      const tenant = await this.prisma.tenant.findUnique({
-        where: { id: tenantId },
-        select: { tier: true, limits: true },
-      });
-      if (!tenant) return undefined;
-      return (tenant.limits as TenantLimits | null) ?? this.tierLimits[tenant.tier as Tier];
-    };
+  /** The limits of the tenants found, by id: their own, else their tier's. */
+  private async loadLimits(tenantIds: string[]): Promise<Map<string, TenantLimits>> {
+    const tenants = await this.prisma.tenant.findMany({
+      where: { id: { in: tenantIds } },
+      select: { id: true, tier: true, limits: true },
+    });
+    return new Map(
+      tenants.map((tenant) => [
+        tenant.id,
+        (tenant.limits as TenantLimits | null) ?? this.tierLimits[tenant.tier as Tier],
+      ]),
+    );
   }
 
   async onModuleDestroy(): Promise<void> {
