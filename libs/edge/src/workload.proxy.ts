@@ -53,16 +53,17 @@ const DROPPED_RESPONSE_HEADERS = new Set(['connection', 'keep-alive', 'transfer-
 /**
  * Forwards `/api/<workload>/v1/*` to the workload app, with the resolved tenant signed into the
  * headers, once the call passed the tenant call gate (credential, scope, limits) and before any of
- * its body is read. Each tenant has its own connection pool per workload, as large as its
- * in-flight cap, so one tenant's hanging calls never hold another tenant's connections.
+ * its body is read. One connection pool per workload, with no cap on connections and so no queue:
+ * the gate admits at most a tenant's in-flight cap of its calls, so one tenant's hanging calls hold
+ * at most that many connections and another tenant's call opens one of its own. (A pool per tenant
+ * did the same, but with many tenants in use it kept opening and closing connections: 200 tenants'
+ * keys ran the counter at 0.76x one tenant's.)
  */
 @Injectable()
 export class WorkloadProxy implements OnModuleDestroy {
   private readonly logger = new Logger(WorkloadProxy.name);
-  private readonly pools = new Map<string, Pool>();
+  private readonly pools: Record<Workload, Pool>;
   private readonly signer: EdgeContextSigner;
-  private readonly upstreams: Record<Workload, string>;
-  private readonly poolOptions: Pool.Options;
   /** A tenant's own edge (GKE): its load balancer sends workload calls straight to the workloads. */
   private readonly relays: boolean;
 
@@ -73,12 +74,15 @@ export class WorkloadProxy implements OnModuleDestroy {
   ) {
     this.relays = config.tenancy.mode === 'shared';
     this.signer = new EdgeContextSigner(config.edge.signingSecret);
-    this.upstreams = { counter: config.edge.counterUrl, data: config.edge.dataApiUrl };
-    this.poolOptions = {
-      connections: config.edge.tenantMaxInFlight,
+    const options: Pool.Options = {
+      connections: null,
       pipelining: 1,
       headersTimeout: config.edge.upstreamHeadersTimeoutMs,
       bodyTimeout: config.edge.upstreamBodyTimeoutMs,
+    };
+    this.pools = {
+      counter: new Pool(config.edge.counterUrl, options),
+      data: new Pool(config.edge.dataApiUrl, options),
     };
   }
 
@@ -143,7 +147,7 @@ export class WorkloadProxy implements OnModuleDestroy {
     headers['x-forwarded-for'] = request.ip;
     headers['x-request-id'] = request.id;
     try {
-      const upstream = await this.poolOf(workload, route.tenantId).request({
+      const upstream = await this.pools[workload].request({
         path: request.path.startsWith('/') ? request.path : `/${request.path}`,
         method: request.method as 'GET',
         headers,
@@ -167,18 +171,8 @@ export class WorkloadProxy implements OnModuleDestroy {
     }
   }
 
-  private poolOf(workload: Workload, tenantId: string): Pool {
-    const key = `${workload}:${tenantId}`;
-    let pool = this.pools.get(key);
-    if (!pool) {
-      pool = new Pool(this.upstreams[workload], this.poolOptions);
-      this.pools.set(key, pool);
-    }
-    return pool;
-  }
-
   async onModuleDestroy(): Promise<void> {
-    await Promise.all([...this.pools.values()].map((pool) => pool.close()));
+    await Promise.all(Object.values(this.pools).map((pool) => pool.close()));
   }
 }
 

@@ -39,11 +39,12 @@ export function redisConnectionOptions(
 export function createRedis(
   settings: RedisConnectionSettings | string,
   role: 'producer' | 'worker' | 'subscriber',
+  extra: Pick<RedisOptions, 'enableAutoPipelining'> = {},
 ): Redis {
   const connection = redisConnectionOptions(typeof settings === 'string' ? { url: settings } : settings);
   const options: RedisOptions =
     role === 'producer'
       ? { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000 }
       : { maxRetriesPerRequest: null };
-  return new Redis({ ...connection, ...options, lazyConnect: false });
+  return new Redis({ ...connection, ...options, ...extra, lazyConnect: false });
 }

