@@ -1,4 +1,6 @@
 import { type Socket, connect } from 'node:net';
+import pg from 'pg';
+import { quoteIdent, tenantDatabaseNames } from '@platform/database';
 import { signEdgeContext } from '@platform/tenant-auth';
 import { Stack, uniqueSlug } from './support/stack.js';
 import { type TenantWithKey, onboardWithKey } from './support/tenant-caller.js';
@@ -196,6 +198,44 @@ describe('Per-tenant limits, in-flight caps and refusals before bodies', () => {
     expect((await stack.edge(other.host, STATS, { headers: { authorization: `Bearer ${other.key}` } })).status).toBe(
       200,
     );
+  });
+
+  it('keeps the slots of callers that left while their calls still wait for the workload, so leaving and retrying cannot pile up calls', async () => {
+    // Counter reads of the tenant hang: its table is locked, as by a long write or a stuck database.
+    expect((await next(calm)).status).toBe(200);
+    const read = `/api/counter/v1/counters/limited`;
+    const locker = new pg.Client({ connectionString: stack.env.DATABASE_URL });
+    await locker.connect();
+    const edgePort = Number(stack.env.EDGE_PORT);
+    let callers: Socket[] = [];
+    try {
+      await locker.query(`BEGIN; LOCK TABLE ${quoteIdent(tenantDatabaseNames(calm.slug, 'any').schema)}.counters`);
+      // Callers that give up (a client timeout) while their calls wait, and leave.
+      callers = Array.from({ length: MAX_IN_FLIGHT }, () => {
+        const socket = connect(edgePort, '127.0.0.1');
+        socket.on('error', () => undefined);
+        socket.write(`GET ${read} HTTP/1.1\r\nhost: ${calm.host}\r\nauthorization: Bearer ${calm.key}\r\n\r\n`);
+        return socket;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      for (const socket of callers) socket.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Their calls still hold upstream connections: the tenant is at its cap, not handed more.
+      const beyond = await within(
+        1_500,
+        stack.edge(calm.host, read, { headers: { authorization: `Bearer ${calm.key}` } }),
+        'a call beyond the cap',
+      );
+      expect(beyond.status).toBe(429);
+      expect(JSON.parse(beyond.text)).toMatchObject({ error: 'TooManyConcurrentRequests' });
+    } finally {
+      for (const socket of callers) socket.destroy();
+      await locker.query('COMMIT').catch(() => undefined);
+      await locker.end();
+    }
+    // Once the workload has answered them, the slots are free.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await stack.edge(calm.host, read, { headers: { authorization: `Bearer ${calm.key}` } })).status).toBe(200);
   });
 
   it('closes a connection whose headers do not arrive within HTTP_HEADERS_TIMEOUT_MS, on the edge and the workloads', async () => {

@@ -3,7 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type FastPath, hasRequestBody, requestIdOf } from '@platform/http-api';
 import { meterWorkloadRequest } from '@platform/usage';
 import { jsonAnswer } from './edge-answer.js';
-import { type Workload, WorkloadProxy } from './workload.proxy.js';
+import { type Workload, WorkloadProxy, releaseWhenDone } from './workload.proxy.js';
 
 const WORKLOAD_PATH = /^\/api\/(counter|data)(?=[/?]|$)/;
 
@@ -23,7 +23,6 @@ export function workloadFastPath(app: NestFastifyApplication): FastPath {
     const path = request.url!.slice(match[0].length);
     const held = proxy.admitHeld(workload, method, path, request.headers);
     if (!held) return false;
-    response.once('close', held.admission.release);
     const id = requestIdOf(request);
     const relayed = proxy.relay(workload, held.route, {
       method,
@@ -33,6 +32,7 @@ export function workloadFastPath(app: NestFastifyApplication): FastPath {
       id,
       body: null,
     });
+    releaseWhenDone(response, relayed, held.admission.release);
     relayed
       .then((answer) => {
         meterWorkloadRequest({ tenantId: held.route.tenantId, tenantSlug: held.route.slug }, workload, answer.status);

@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -98,8 +98,7 @@ export class WorkloadProxy implements OnModuleDestroy {
       method: request.method,
       authorization: request.headers.authorization,
     });
-    reply.raw.once('close', admission.release);
-    const answer = await this.relay(workload, route.route, {
+    const relayed = this.relay(workload, route.route, {
       method: request.method,
       path,
       headers: request.headers,
@@ -108,6 +107,8 @@ export class WorkloadProxy implements OnModuleDestroy {
       // No length and no chunked encoding means no body: forward none rather than an empty chunked stream.
       body: hasRequestBody(request.raw) ? request.raw : null,
     });
+    releaseWhenDone(reply.raw, relayed, admission.release);
+    const answer = await relayed;
     meterWorkloadRequest({ tenantId: route.route.tenantId, tenantSlug: route.route.slug }, workload, answer.status);
     void reply
       .status(answer.status)
@@ -174,6 +175,24 @@ export class WorkloadProxy implements OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     await Promise.all(Object.values(this.pools).map((pool) => pool.close()));
   }
+}
+
+/**
+ * Frees a tenant's in-flight slot once the caller's response has closed and the upstream call has
+ * settled, not at the first of the two: a caller that leaves while its call still waits for the
+ * workload would otherwise free the slot while the call holds an upstream connection, and callers
+ * that time out and retry would open connections to the shared pool without bound.
+ */
+export function releaseWhenDone(response: ServerResponse, relayed: Promise<unknown>, release: () => void): void {
+  let pending = 2;
+  const done = () => {
+    pending -= 1;
+    if (pending === 0) release();
+  };
+  // A caller that left while the call was being admitted (its response already closed) hears no more 'close'.
+  if (response.closed) done();
+  else response.once('close', done);
+  relayed.then(done, done);
 }
 
 export interface HeldCall {
