@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import pg from 'pg';
 import { FreshCache } from '@platform/cache';
@@ -23,6 +24,8 @@ const PLACEMENT_CACHE = { ttlMs: 10 * 60_000, refreshAheadMs: 0, maxEntries: 10_
 const SILO_POOL_MAX = 5;
 /** Idle silo connections close after this, so an offboarded tenant's database is not held open. */
 const SILO_IDLE_MS = 10_000;
+/** How often a silo pool being closed is checked for requests still waiting for one of its connections. */
+const SILO_DRAIN_CHECK_MS = 50;
 /** Past this many open silo pools the least recently used one is closed. */
 const MAX_SILO_POOLS = 100;
 // "terminating connection due to administrator command" (DROP DATABASE ... WITH (FORCE)) and
@@ -100,6 +103,11 @@ export class TenantSqlService implements OnModuleDestroy {
     const pool = this.siloPools.get(database);
     if (!pool) return;
     this.siloPools.delete(database);
+    // pg's pool neither serves nor fails a connect() already waiting when it is ended: that request
+    // would hang for good. So it is ended once none waits (a caller that took it from the map this
+    // turn has asked by the first check); new callers get a new pool meanwhile.
+    do await delay(SILO_DRAIN_CHECK_MS);
+    while (pool.waitingCount > 0);
     await pool.end().catch(() => undefined);
   }
 
@@ -128,7 +136,9 @@ export class TenantSqlService implements OnModuleDestroy {
     });
     pool.on('error', (error: Error & { code?: string }) => {
       this.logger.warn(`Idle Postgres connection to ${database} lost: ${error.message}`);
-      if (error.code && DATABASE_GONE_CODES.has(error.code)) void this.forgetSilo(database);
+      // Only this pool: an older one's idle connection failing late must not close its successor.
+      if (error.code && DATABASE_GONE_CODES.has(error.code) && this.siloPools.get(database) === pool)
+        void this.forgetSilo(database);
     });
     this.siloPools.set(database, pool);
     if (this.siloPools.size > MAX_SILO_POOLS) void this.forgetSilo(this.siloPools.keys().next().value!);
