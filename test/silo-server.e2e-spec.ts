@@ -1,7 +1,8 @@
 import pg from 'pg';
 import { databaseUrlFor, quoteIdent, tenantDatabaseNames } from '@platform/database';
 import { PrivatePostgres } from './support/private-services.js';
-import { Stack, freePorts } from './support/stack.js';
+import { spawnApp, stopProcess, waitForHttp } from '../scripts/platform-processes.js';
+import { REDIS_URL, Stack, freePorts } from './support/stack.js';
 import { CallerConnection, type TenantWithKey, onboardWithKey } from './support/tenant-caller.js';
 
 const SILO_USER = 'platform';
@@ -104,6 +105,48 @@ describe('Silo placement on a separate silo server (SILO_DATABASE_URL)', () => {
     expect(await siloServer(`SELECT name FROM ${quoteIdent(names(enterprise).schema)}.counters`, [], database)).toEqual(
       [{ name: 'orders' }],
     );
+  });
+
+  it("serves the enterprise tenant through its own single-tenant counter (GKE), on its database with its login role", async () => {
+    // What its stack's Secret holds: its login role on the silo server and its own database.
+    const url = new URL(databaseUrlFor(silo.url, await siloDatabaseOf(enterprise)));
+    url.username = names(enterprise).login;
+    url.password = await storedPassword(enterprise);
+    const [counterPort] = await freePorts(1);
+    const logs: string[] = [];
+    const counter = spawnApp('counter', {
+      env: {
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'warn',
+        TENANT_MODE: 'single',
+        TENANT_ID: enterprise.tenantId,
+        TENANT_SLUG: enterprise.slug,
+        TENANT_TOKEN_SIGNING_KEY: (
+          await stack.pg<{ tokenSigningKey: string }>(
+            `SELECT "tokenSigningKey" FROM "TenantCredential" WHERE "tenantId" = $1::uuid`,
+            [enterprise.tenantId],
+          )
+        )[0]!.tokenSigningKey,
+        DATABASE_URL: url.toString(),
+        REDIS_URL,
+        REDIS_KEY_PREFIX: `t:${enterprise.tenantId}:`,
+        QUEUE_PREFIX: stack.env.QUEUE_PREFIX!,
+        COUNTER_PORT: String(counterPort),
+      },
+      onLine: (name, line) => logs.push(`[${name}] ${line}`),
+    });
+    const own = new CallerConnection(`http://127.0.0.1:${counterPort}`, 'anything', enterprise.key);
+    try {
+      await waitForHttp(`http://127.0.0.1:${counterPort}/ready`, 30_000);
+      const answer = await own.request('/v1/counters/own/next', { method: 'POST' });
+      expect({ answer, logs: answer.status === 200 ? [] : logs.slice(-10) }).toEqual({
+        answer: { status: 200, body: { name: 'own', value: 1 } },
+        logs: [],
+      });
+    } finally {
+      await own.close();
+      await stopProcess(counter);
+    }
   });
 
   it('sets and rotates the login role password on the silo server, where the server checks it', async () => {

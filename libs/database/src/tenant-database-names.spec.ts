@@ -4,6 +4,7 @@ import {
   placementOfRow,
   siloDatabaseName,
   tenantDatabaseNames,
+  tenantDatabaseNamesIn,
 } from './tenant-database-names.js';
 
 describe('tenantDatabaseNames', () => {
@@ -48,6 +49,19 @@ describe('placementOf', () => {
       database: 't_a_d0',
     });
     expect(placementOfRow({ placement: 'pooled', siloDatabase: null })).toEqual({ model: 'pooled' });
+  });
+});
+
+describe('tenantDatabaseNamesIn', () => {
+  it("names the same roles from the platform's database and from a silo tenant's own database", () => {
+    const platform = tenantDatabaseNames('acme-corp', 'platform');
+    expect(tenantDatabaseNamesIn('acme-corp', 'platform')).toEqual(platform);
+    // A silo tenant's own workloads connect to its database, not the platform's.
+    expect(tenantDatabaseNamesIn('acme-corp', siloDatabaseName('acme-corp', 'platform'))).toEqual(platform);
+    // Another tenant's silo database name is not read as this tenant's.
+    expect(tenantDatabaseNamesIn('acme', siloDatabaseName('acme-corp', 'platform')).role).not.toBe(
+      tenantDatabaseNames('acme', 'platform').role,
+    );
   });
 });
 

@@ -20,6 +20,19 @@ export function tenantDatabaseNames(slug: string, databaseName: string): TenantD
   return { schema, role, login: `${role}_l` };
 }
 
+/**
+ * The tenant's names as seen from the database a workload is connected to: the platform's (pooled, or a
+ * shared workload), or, for a silo tenant's own workloads (TENANT_MODE=single, DATABASE_URL naming its
+ * database), the tenant's own database `t_<slug>_d<tag>`, whose tag is the one its role names carry.
+ */
+export function tenantDatabaseNamesIn(slug: string, connectedDatabase: string): TenantDatabaseNames {
+  const names = tenantDatabaseNames(slug, connectedDatabase);
+  const siloTag = new RegExp(`^${names.schema}_d([0-9a-f]{8})$`).exec(connectedDatabase)?.[1];
+  if (!siloTag) return names;
+  const role = `${names.schema}_r${siloTag}`;
+  return { schema: names.schema, role, login: `${role}_l` };
+}
+
 function databaseTagOf(databaseName: string): string {
   return createHash('sha256').update(databaseName).digest('hex').slice(0, 8);
 }

@@ -7,7 +7,12 @@ import { isDependencyUnavailable } from '@platform/errors';
 import type { Placement } from './generated/enums.js';
 import { pgConnectionOptions } from './pg-connection.js';
 import { quoteIdent, databaseNameOf } from './sql-identifier.js';
-import { type TenantPlacement, databaseUrlFor, placementOfRow, tenantDatabaseNames } from './tenant-database-names.js';
+import {
+  type TenantPlacement,
+  databaseUrlFor,
+  placementOfRow,
+  tenantDatabaseNamesIn,
+} from './tenant-database-names.js';
 
 /** Who a workload request runs for; every tenant-scoped call takes it first. */
 export interface TenantRef {
@@ -66,7 +71,7 @@ export class TenantSqlService implements OnModuleDestroy {
    * the unit of work fails with it (a 503 upstream), and the broken client is discarded, not reused.
    */
   async run<T>(tenant: TenantRef, work: (client: TenantClient) => Promise<T>): Promise<T> {
-    const names = tenantDatabaseNames(tenant.tenantSlug, this.databaseName);
+    const names = tenantDatabaseNamesIn(tenant.tenantSlug, this.databaseName);
     const client = await (await this.poolFor(tenant)).connect();
     let lost: Error | undefined;
     const onError = (error: Error) => {
