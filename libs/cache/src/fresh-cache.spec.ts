@@ -145,6 +145,32 @@ describe(FreshCache.name, () => {
     await expect(cache.get('k')).rejects.toThrow('Postgres is down');
   });
 
+  it('lets a delete during a load win: what the load read before is not kept, and later callers load anew', async () => {
+    let version = 1;
+    let answerFirst!: () => void;
+    const firstAnswered = new Promise<void>((resolve) => (answerFirst = resolve));
+    const cache = new FreshCache<number>({
+      ttlMs: 1_000,
+      maxEntries: 10,
+      load: async (keys) => {
+        const read = version;
+        if (read === 1) await firstAnswered;
+        return new Map(keys.map((key) => [key, read]));
+      },
+    });
+    const before = cache.get('k');
+    await settled();
+    // The value changes (a token revoked) while the first load is in flight.
+    version = 2;
+    cache.delete('k');
+    const after = cache.get('k');
+    await settled();
+    answerFirst();
+    expect(await before).toBe(1);
+    expect(await after).toBe(2);
+    expect(cache.peek('k')).toBe(2);
+  });
+
   it('starts over past maxEntries', async () => {
     const { cache } = cacheOf<string>({ ttlMs: 1_000, maxEntries: 3 }, (key) => key);
     for (let i = 0; i < 4; i++) await cache.get(`k${i}`);

@@ -66,8 +66,13 @@ export class FreshCache<V> {
     return this.peek(key, load) ?? this.enqueue(key, false, load);
   }
 
+  /**
+   * Drops the key (it changed, e.g. a token was revoked). A load of it in flight, read before the
+   * change, is handed to whoever was already waiting but never stored; later callers load anew.
+   */
   delete(key: string): void {
     this.entries.delete(key);
+    this.loading.delete(key);
   }
 
   private enqueue(key: string, sweep: boolean, load: Load<V> | undefined): Promise<V | undefined> {
@@ -106,6 +111,9 @@ export class FreshCache<V> {
     }
     const keys = [...batch.keys];
     for (const key of keys) this.inUse.delete(key);
+    // This batch's own loads: a key deleted (or deleted and asked for again) meanwhile is not its to store.
+    const mine = new Map(keys.map((key) => [key, this.loading.get(key)]));
+    const isMine = (key: string) => mine.get(key) !== undefined && this.loading.get(key) === mine.get(key);
     try {
       const chunks: string[][] = [];
       for (let at = 0; at < keys.length; at += this.maxBatch) chunks.push(keys.slice(at, at + this.maxBatch));
@@ -114,6 +122,7 @@ export class FreshCache<V> {
         for (const [key, value] of answer) found.set(key, value);
       }
       for (const key of keys) {
+        if (!isMine(key)) continue;
         const value = found.get(key);
         if (value === undefined) this.entries.delete(key);
         else {
@@ -123,7 +132,7 @@ export class FreshCache<V> {
       }
       return found;
     } finally {
-      for (const key of keys) this.loading.delete(key);
+      for (const key of keys) if (isMine(key)) this.loading.delete(key);
     }
   }
 
