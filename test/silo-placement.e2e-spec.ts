@@ -129,6 +129,16 @@ describe('Silo placement (local target)', () => {
     // Within the pool a tier change is an ordinary change.
     expect((await stack.api('PATCH', `/v1/tenants/${pooled.slug}`, { body: { tier: 'starter' } })).status).toBe(202);
     await stack.waitForReady(pooled.slug);
+
+    // An enterprise tenant onboarded before placements existed stays pooled: a PATCH that names the
+    // tier it already has moves nothing and is not refused.
+    await stack.pg(`UPDATE "Tenant" SET tier = 'enterprise' WHERE slug = $1`, [pooled.slug]);
+    const kept = await stack.api('PATCH', `/v1/tenants/${pooled.slug}`, {
+      body: { tier: 'enterprise', displayName: 'Kept in the pool' },
+    });
+    expect(kept.status).toBe(202);
+    expect(kept.body).toMatchObject({ tier: 'enterprise', placement: { model: 'pooled' } });
+    await stack.waitForReady(pooled.slug);
   });
 
   it('offboarding drops its database and its roles, and the workloads keep serving others', async () => {

@@ -126,7 +126,8 @@ export class TenantsService {
 
   async update(operator: Operator, ref: string, patch: PatchTenantInput): Promise<TenantView> {
     const tenant = this.requireLive(await this.find(ref));
-    if (patch.tier) checkPlacementKept(tenant, patch.tier);
+    // The tier it already has moves nothing, even for a tenant whose placement predates the tier rule.
+    if (patch.tier && patch.tier !== tenant.tier) checkPlacementKept(tenant, patch.tier);
     if (patch.branding) this.checkBranding(patch.branding);
     if (patch.domains) {
       this.checkDomainsOffPlatform(patch.domains);
