@@ -107,7 +107,7 @@ describe('Silo placement on a separate silo server (SILO_DATABASE_URL)', () => {
     );
   });
 
-  it("serves the enterprise tenant through its own single-tenant counter (GKE), on its database with its login role", async () => {
+  it('serves the enterprise tenant through its own single-tenant counter (GKE), on its database with its login role', async () => {
     // What its stack's Secret holds: its login role on the silo server and its own database.
     const url = new URL(databaseUrlFor(silo.url, await siloDatabaseOf(enterprise)));
     url.username = names(enterprise).login;
