@@ -170,7 +170,9 @@ export class TenantCallLimiter implements OnModuleDestroy {
     const now = Date.now();
     if (allowance.tokens <= 0 || now >= allowance.grantExpiresAt) return false;
     allowance.tokens -= 1;
-    const running = allowance.tokens < allowance.batch / 2 || allowance.grantExpiresAt - now < BATCH_WINDOW_MS;
+    // Topped up while the grant is still good (its second half, or half of it used), so a busy tenant's
+    // calls keep being admitted from memory instead of finding the grant expired and waiting for Redis.
+    const running = allowance.tokens < allowance.batch / 2 || allowance.grantExpiresAt - now < GRANT_TTL_MS / 2;
     if (allowance.batch >= PREFETCH_MIN_BATCH && running && !allowance.refilling) {
       this.prefetch(tenantId, allowance);
     }
@@ -215,9 +217,13 @@ export class TenantCallLimiter implements OnModuleDestroy {
 
   /** Takes each tenant's next grant from its bucket, all in one Redis call. */
   private async takeTokens(tenants: [string, TenantAllowance][]): Promise<void> {
-    const wants = tenants.map(([, allowance]) =>
-      Math.min(allowance.limits.burst, Math.max(allowance.batch, allowance.waiting)),
-    );
+    // A top-up takes what the grant lacks (tokens taken but never used are lost to the tenant);
+    // callers waiting take at least one each.
+    const started = Date.now();
+    const wants = tenants.map(([, allowance]) => {
+      const held = started < allowance.grantExpiresAt ? allowance.tokens : 0;
+      return Math.min(allowance.limits.burst, Math.max(allowance.batch - held, allowance.waiting, 1));
+    });
     let answers: number[][];
     try {
       const flat = await withTimeout(
