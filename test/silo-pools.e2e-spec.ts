@@ -81,4 +81,16 @@ describe('Silo pools of the workloads (TenantSqlService)', () => {
     // A later request gets a pool of its own.
     expect(await sut.run(tenant, async (client) => (await client.query('SELECT 1')).rowCount)).toBe(1);
   });
+
+  it('answers TenantNotFound (a 404), not a 500, for a tenant whose database is gone (a call racing its offboarding)', async () => {
+    const gone = { tenantId: randomUUID(), tenantSlug: 'gone' };
+    await admin(
+      `INSERT INTO "Tenant" VALUES ('${gone.tenantId}', 'silo', '${siloDatabaseName(gone.tenantSlug, databaseName)}')`,
+      databaseName,
+    );
+    await expect(sut.run(gone, (client) => client.query('SELECT 1'))).rejects.toMatchObject({
+      code: 'TenantNotFound',
+      details: { reason: 'TenantDataGone' },
+    });
+  });
 });

@@ -1,10 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
-import { PrismaService, type TenantRef, TenantSqlService } from '@platform/database';
+import { PrismaService, type TenantRef, TenantSqlService, isTenantDataGone } from '@platform/database';
 
 /** Platform-side queries across tenants (catalog and tenant table), never into a tenant's data. */
 @Injectable()
 export class DataTenantsRepository {
+  private readonly logger = new Logger(DataTenantsRepository.name);
   constructor(
     private readonly sql: TenantSqlService,
     private readonly prisma: PrismaService,
@@ -46,10 +47,11 @@ export class DataTenantsRepository {
     const found: TenantRef[] = [];
     for (const { id, slug } of tenants) {
       const tenant = { tenantId: id, tenantSlug: slug };
-      const has = await this.hasIngestions(tenant).catch((error: { code?: string }) => {
-        // Its database (3D000) or role (42704) is not made yet: nothing to sweep there.
-        if (error.code === '3D000' || error.code === '42704') return false;
-        throw error;
+      const has = await this.hasIngestions(tenant).catch((error: unknown) => {
+        // Its database or role is not made yet: nothing to sweep there. Any other failure (its silo
+        // server away) skips this tenant until the next sweep, never the other tenants.
+        if (!isTenantDataGone(error)) this.logger.warn(`Ingestions of ${slug} not swept: ${(error as Error).message}`);
+        return false;
       });
       if (has) found.push(tenant);
     }

@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common
 import pg from 'pg';
 import { FreshCache } from '@platform/cache';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
-import { isDependencyUnavailable } from '@platform/errors';
+import { DomainError, isDependencyUnavailable, isDomainError } from '@platform/errors';
 import type { Placement } from './generated/enums.js';
 import { pgConnectionOptions } from './pg-connection.js';
 import { quoteIdent, databaseNameOf } from './sql-identifier.js';
@@ -71,6 +71,15 @@ export class TenantSqlService implements OnModuleDestroy {
    * the unit of work fails with it (a 503 upstream), and the broken client is discarded, not reused.
    */
   async run<T>(tenant: TenantRef, work: (client: TenantClient) => Promise<T>): Promise<T> {
+    return this.runIn(tenant, work).catch((error: unknown) => {
+      // Its database or role is gone (offboarded while a route cache still led here) or not made yet.
+      const code = (error as { code?: unknown } | null)?.code;
+      if (code !== '3D000' && code !== '42704') throw error;
+      throw new DomainError('TenantNotFound', 'No tenant is served on this host', { reason: 'TenantDataGone' });
+    });
+  }
+
+  private async runIn<T>(tenant: TenantRef, work: (client: TenantClient) => Promise<T>): Promise<T> {
     const names = tenantDatabaseNamesIn(tenant.tenantSlug, this.databaseName);
     const client = await (await this.poolFor(tenant)).connect();
     let lost: Error | undefined;
@@ -162,4 +171,9 @@ export class TenantSqlService implements OnModuleDestroy {
 /** pg marks a client that hit a connection error as no longer queryable; such a client must not go back to the pool. */
 function isBroken(client: pg.PoolClient): boolean {
   return (client as unknown as { _queryable?: boolean })._queryable === false;
+}
+
+/** A tenant's database or role that is not there (yet, or any more): what `run` answers then. */
+export function isTenantDataGone(error: unknown): boolean {
+  return isDomainError(error) && error.code === 'TenantNotFound';
 }

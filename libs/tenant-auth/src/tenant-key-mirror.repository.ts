@@ -7,6 +7,7 @@ import {
   quoteIdent,
   TenantSqlService,
   tenantDatabaseNames,
+  isTenantDataGone,
 } from '@platform/database';
 
 /**
@@ -83,9 +84,9 @@ export class TenantKeyMirrorRepository {
           ]);
           if (found.rows[0]?.table) await client.query(upsertSql(quoteIdent(KEY_MIRROR_TABLE)), upsertValues(key));
         })
-        .catch((error: { code?: string }) => {
-          // Its database (3D000) or role (42704) is not made yet: its first converge copies the key.
-          if (error.code !== '3D000' && error.code !== '42704') throw error;
+        .catch((error: unknown) => {
+          // Its database or role is not made yet: its first converge copies the key.
+          if (!isTenantDataGone(error)) throw error;
         });
       return;
     }

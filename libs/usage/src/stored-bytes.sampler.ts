@@ -58,10 +58,18 @@ export class StoredBytesSampler implements OnApplicationBootstrap, OnApplication
     const hour = new Date(nowMs - (nowMs % HOUR_MS));
     const samples = [];
     for (const tenant of tenants) {
-      const bytes =
-        tenant.placement === 'silo'
-          ? await this.tenantUsage.schemaBytes({ tenantId: tenant.id, tenantSlug: tenant.slug })
-          : await this.usage.schemaBytes(tenantDatabaseNames(tenant.slug, this.databaseName).schema);
+      let bytes: number;
+      try {
+        bytes =
+          tenant.placement === 'silo'
+            ? await this.tenantUsage.schemaBytes({ tenantId: tenant.id, tenantSlug: tenant.slug })
+            : await this.usage.schemaBytes(tenantDatabaseNames(tenant.slug, this.databaseName).schema);
+      } catch (error) {
+        // One tenant's database away (a silo server) leaves that tenant for the next round, not the others.
+        if (tenant.placement !== 'silo') throw error;
+        this.logger.warn(`Stored bytes of ${tenant.slug} not sampled: ${(error as Error).message}`);
+        continue;
+      }
       samples.push({
         tenantId: tenant.id,
         tenantSlug: tenant.slug,
