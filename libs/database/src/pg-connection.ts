@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
+import type pg from 'pg';
 
 /** How to reach Postgres: the URL and, for TLS, the CA the server's certificate must chain to. */
 export interface PgConnectionSettings {
@@ -51,4 +52,18 @@ export function pgConnectionOptions(
     default:
       throw new Error(`sslmode=${mode} is not supported (use disable, require, verify-ca or verify-full)`);
   }
+}
+
+/**
+ * A pg client whose connection dies (Postgres restarting, a database dropped) emits `'error'`; the
+ * query in flight gets the error too, but an `'error'` no listener hears ends the process. The pool
+ * listens only while a client is idle, and a client checked out by a library (Prisma's adapter,
+ * `pool.query`) is covered only while that library expects it, so every client of the pool gets a
+ * listener of its own for its whole life: what it hears is logged, and the pool replaces the client.
+ */
+export function hearLostConnections(pool: pg.Pool, warn: (message: string) => void, what = 'Postgres'): void {
+  pool.on('error', (error) => warn(`Idle ${what} connection lost: ${error.message}`));
+  pool.on('connect', (client) => {
+    client.on('error', (error) => warn(`${what} connection lost: ${error.message}`));
+  });
 }

@@ -3,7 +3,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
 import { PrismaClient } from './generated/client.js';
-import { type PgConnectionSettings, pgConnectionOptions } from './pg-connection.js';
+import { type PgConnectionSettings, hearLostConnections, pgConnectionOptions } from './pg-connection.js';
 
 @Injectable()
 export class PrismaService extends PrismaClient implements OnModuleDestroy {
@@ -19,7 +19,7 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
     const pool = new pg.Pool({ ...pgConnectionOptions(config.database), max: config.database.poolMax });
     super({ adapter: new PrismaPg(pool) });
     this.pool = pool;
-    this.pool.on('error', (error) => this.logger.warn(`Idle Postgres connection lost: ${error.message}`));
+    hearLostConnections(this.pool, (message) => this.logger.warn(message));
   }
 
   async onModuleDestroy(): Promise<void> {

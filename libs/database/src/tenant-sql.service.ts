@@ -5,7 +5,7 @@ import { FreshCache } from '@platform/cache';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
 import { DomainError, isDependencyUnavailable, isDomainError } from '@platform/errors';
 import type { Placement } from './generated/enums.js';
-import { pgConnectionOptions } from './pg-connection.js';
+import { hearLostConnections, pgConnectionOptions } from './pg-connection.js';
 import { quoteIdent, databaseNameOf } from './sql-identifier.js';
 import {
   type TenantPlacement,
@@ -59,7 +59,7 @@ export class TenantSqlService implements OnModuleDestroy {
     this.pool = new pg.Pool({ ...pgConnectionOptions(config.database), max: config.database.poolMax });
     // An idle connection that Postgres drops (restart, failover) is reported here; unheard, it would
     // crash the process. The pool replaces it; requests in flight get their own error (a 503).
-    this.pool.on('error', (error) => this.logger.warn(`Idle Postgres connection lost: ${error.message}`));
+    hearLostConnections(this.pool, (message) => this.logger.warn(message));
     this.databaseName = databaseNameOf(config.database.url);
     // A single-tenant workload's DATABASE_URL already is its tenant's database, wherever it is placed.
     this.single = config.tenancy.mode === 'single';
@@ -147,6 +147,9 @@ export class TenantSqlService implements OnModuleDestroy {
       ...pgConnectionOptions(settings),
       max: Math.min(SILO_POOL_MAX, this.config.database.poolMax),
       idleTimeoutMillis: SILO_IDLE_MS,
+    });
+    pool.on('connect', (client) => {
+      client.on('error', (error) => this.logger.warn(`Postgres connection to ${database} lost: ${error.message}`));
     });
     pool.on('error', (error: Error & { code?: string }) => {
       this.logger.warn(`Idle Postgres connection to ${database} lost: ${error.message}`);

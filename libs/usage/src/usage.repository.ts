@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import pg from 'pg';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
+import { hearLostConnections } from '@platform/database';
 import { USAGE_METRICS, type UsageIncrement } from './usage.meter.js';
 
 export interface UsagePeriodRow {
@@ -41,7 +42,7 @@ export class UsageRepository {
 
   constructor(@Inject(PLATFORM_CONFIG) config: PlatformConfig) {
     this.pool = new pg.Pool({ connectionString: config.database.url, max: 2 });
-    this.pool.on('error', (error) => this.logger.warn(`Idle Postgres connection lost: ${error.message}`));
+    hearLostConnections(this.pool, (message) => this.logger.warn(message));
   }
 
   /** One statement for the whole batch: each (tenant, hour, metric) row gains its amount. */
