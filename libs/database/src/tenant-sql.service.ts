@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common
 import pg from 'pg';
 import { FreshCache } from '@platform/cache';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
-import { DomainError, isDependencyUnavailable, isDomainError } from '@platform/errors';
+import { DomainError, hasPostgresCode, isDependencyUnavailable, isDomainError } from '@platform/errors';
 import type { Placement } from './generated/enums.js';
 import { hearLostConnections, pgConnectionOptions } from './pg-connection.js';
 import { quoteIdent, databaseNameOf } from './sql-identifier.js';
@@ -73,8 +73,7 @@ export class TenantSqlService implements OnModuleDestroy {
   async run<T>(tenant: TenantRef, work: (client: TenantClient) => Promise<T>): Promise<T> {
     return this.runIn(tenant, work).catch((error: unknown) => {
       // Its database or role is gone (offboarded while a route cache still led here) or not made yet.
-      const code = (error as { code?: unknown } | null)?.code;
-      if (code !== '3D000' && code !== '42704') throw error;
+      if (!hasPostgresCode(error, '3D000', '42704')) throw error;
       throw new DomainError('TenantNotFound', 'No tenant is served on this host', { reason: 'TenantDataGone' });
     });
   }
@@ -148,11 +147,8 @@ export class TenantSqlService implements OnModuleDestroy {
       max: Math.min(SILO_POOL_MAX, this.config.database.poolMax),
       idleTimeoutMillis: SILO_IDLE_MS,
     });
-    pool.on('connect', (client) => {
-      client.on('error', (error) => this.logger.warn(`Postgres connection to ${database} lost: ${error.message}`));
-    });
+    hearLostConnections(pool, (message) => this.logger.warn(message), `Postgres (${database})`);
     pool.on('error', (error: Error & { code?: string }) => {
-      this.logger.warn(`Idle Postgres connection to ${database} lost: ${error.message}`);
       // Only this pool: an older one's idle connection failing late must not close its successor.
       if (error.code && DATABASE_GONE_CODES.has(error.code) && this.siloPools.get(database) === pool)
         void this.forgetSilo(database);

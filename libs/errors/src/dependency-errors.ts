@@ -25,17 +25,32 @@ function isUnavailableCode(code: unknown): boolean {
   return UNAVAILABLE_CODES.has(code) || UNAVAILABLE_CODE_PREFIXES.some((prefix) => code.startsWith(prefix));
 }
 
+/** The error and the errors it wraps (drivers wrap errors in `cause`), outermost first, at most 6. */
+function* causesOf(error: unknown): Generator<DriverError> {
+  for (let current = error as DriverError | undefined, depth = 0; current && depth < 6; depth += 1) {
+    yield current;
+    current = current.cause as DriverError | undefined;
+  }
+}
+
 /**
  * True when an error means a dependency (Postgres, Redis) is down or restarting, not that the request
  * was wrong: callers answer 503 and retry later. Drivers wrap errors, so the whole `cause` chain is read.
  */
 export function isDependencyUnavailable(error: unknown): boolean {
-  for (let current = error as DriverError | undefined, depth = 0; current && depth < 6; depth += 1) {
+  for (const current of causesOf(error)) {
     if (isUnavailableCode(current.code) || isUnavailableCode(current.originalCode)) return true;
     if (typeof current.kind === 'string' && UNAVAILABLE_KINDS.has(current.kind)) return true;
     const message = current.message;
     if (typeof message === 'string' && UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(message))) return true;
-    current = current.cause as DriverError | undefined;
+  }
+  return false;
+}
+
+/** True when the error, or one it wraps, carries one of these Postgres SQLSTATE codes (pg's or Prisma's adapter's). */
+export function hasPostgresCode(error: unknown, ...codes: string[]): boolean {
+  for (const current of causesOf(error)) {
+    if (codes.includes(current.code as string) || codes.includes(current.originalCode as string)) return true;
   }
   return false;
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
+import { hasPostgresCode } from '@platform/errors';
 import {
   type Prisma,
   type PrismaClient,
@@ -35,7 +36,7 @@ export class SiloDatabaseRepository {
       if (found.length === 0) {
         await client.$executeRawUnsafe(`CREATE DATABASE ${quoteIdent(database)}`).catch((error: unknown) => {
           // 42P04 duplicate_database: another attempt made it between the check and here.
-          if (!isPostgresError(error, '42P04')) throw error;
+          if (!hasPostgresCode(error, '42P04')) throw error;
         });
       }
       await client.$executeRawUnsafe(`REVOKE ALL ON DATABASE ${quoteIdent(database)} FROM PUBLIC`);
@@ -74,16 +75,4 @@ export class SiloDatabaseRepository {
       await client.$disconnect();
     }
   }
-}
-
-function isPostgresError(error: unknown, code: string): boolean {
-  for (
-    let current = error as { code?: unknown; originalCode?: unknown; cause?: unknown } | undefined, depth = 0;
-    current && depth < 6;
-    depth++
-  ) {
-    if (current.code === code || current.originalCode === code) return true;
-    current = current.cause as typeof current;
-  }
-  return false;
 }
