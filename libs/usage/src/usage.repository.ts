@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import pg from 'pg';
 import { PLATFORM_CONFIG, type PlatformConfig } from '@platform/config';
-import { hearLostConnections } from '@platform/database';
+import { hearLostConnections, pgConnectionOptions } from '@platform/database';
 import { USAGE_METRICS, type UsageIncrement } from './usage.meter.js';
 
 export interface UsagePeriodRow {
@@ -41,7 +41,7 @@ export class UsageRepository {
   private readonly pool: pg.Pool;
 
   constructor(@Inject(PLATFORM_CONFIG) config: PlatformConfig) {
-    this.pool = new pg.Pool({ connectionString: config.database.url, max: 2 });
+    this.pool = new pg.Pool({ ...pgConnectionOptions(config.database), max: 2 });
     hearLostConnections(this.pool, (message) => this.logger.warn(message));
   }
 
