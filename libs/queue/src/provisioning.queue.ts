@@ -29,6 +29,9 @@ export class ProvisioningQueue implements OnModuleDestroy {
   private readonly redis: Redis;
   readonly queue: Queue<ProvisioningJobPayload, void, ProvisioningJobName>;
   private pending: PendingJob[] = [];
+  /** Batches on their way to Redis: shutdown waits for them. */
+  private readonly sending = new Set<Promise<void>>();
+  private window?: NodeJS.Timeout;
 
   constructor(@Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig) {
     this.redis = createRedis(config.redis, 'producer');
@@ -46,6 +49,7 @@ export class ProvisioningQueue implements OnModuleDestroy {
    *
    * Calls within the coalescing window (PROVISIONING_ENQUEUE_WINDOW_MS) go to Redis together in one
    * addBulk, so a burst of changes costs one round trip per window instead of one per change.
+   * Never rejects, so a caller may go on without waiting for Redis; shutdown still sends every job.
    */
   enqueue(name: ProvisioningJobName, tenantId: string, generation: number): Promise<EnqueueResult> {
     const jobId = provisioningJobId(tenantId, generation);
@@ -54,9 +58,15 @@ export class ProvisioningQueue implements OnModuleDestroy {
       this.pending.push({ name, payload, jobId, settle });
       if (this.pending.length > 1) return;
       const windowMs = this.config.provisioner.enqueueWindowMs;
-      if (windowMs === 0) setImmediate(() => void this.flush());
-      else setTimeout(() => void this.flush(), windowMs);
+      if (windowMs === 0) setImmediate(() => this.send());
+      else this.window = setTimeout(() => this.send(), windowMs);
     });
+  }
+
+  private send(): void {
+    const sent = this.flush();
+    this.sending.add(sent);
+    void sent.finally(() => this.sending.delete(sent));
   }
 
   private async flush(): Promise<void> {
@@ -102,7 +112,8 @@ export class ProvisioningQueue implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.flush();
+    clearTimeout(this.window);
+    await Promise.all([this.flush(), ...this.sending]);
     await this.queue.close();
     this.redis.disconnect();
   }
