@@ -1,9 +1,10 @@
 /**
  * A fleet on one machine: onboards N tenants (default 1,000, `--tenants N`) through the admin API in
  * bursts of 100 (after one burst of reads that warms the new process and its connections) and
- * prints, from one run, time to all Ready, the admin API's latency during the bursts, accept→Ready of the first and last hundred, the counter spread over 200 tenants against
- * one tenant (same concurrency, interleaved rounds), what each tenant adds to Postgres, each app's
- * RSS before and after, and the time to offboard them all. Its own database and the tenants' roles
+ * prints, from one run, time to all Ready, the admin API's latency during the bursts, accept→Ready
+ * of the first and last hundred, the counter spread over 200 tenants against one tenant (same
+ * concurrency, interleaved rounds), what each tenant adds to Postgres, each app's RSS before and
+ * after, and the time to offboard them all. Its own database and the tenants' roles
  * are dropped at the end (Stack.stop).
  */
 import { loadavg } from 'node:os';
