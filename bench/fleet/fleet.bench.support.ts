@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import autocannon from 'autocannon';
+import { Pool } from 'undici';
 import type { PlatformApp } from '../../scripts/platform-processes.js';
 import type { Stack } from '../../test/support/stack.js';
 
@@ -119,4 +120,39 @@ export async function counterLoad(
     requests: [{ setupRequest: (request) => ({ ...request, headers: headersOf(tenants[turn++ % tenants.length]!) }) }],
   });
   return { requestsPerSecond: result.requests.average, p99: result.latency.p99, non2xx: result.non2xx };
+}
+
+export interface AdminCaller {
+  call(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; text: string }>;
+  close(): Promise<void>;
+}
+
+/**
+ * The admin API called through undici's request API on a pool of BURST connections, not `fetch`:
+ * with `fetch` this process spent 0.9 ms of CPU per call, more than the control plane answering it
+ * (0.8 ms), on the same two cores, and that showed in the latency measured.
+ */
+export function adminCaller(stack: Stack, connections: number): AdminCaller {
+  const pool = new Pool(stack.controlPlaneUrl, { connections });
+  const authorization = `Bearer ${stack.adminToken}`;
+  return {
+    async call(method, path, body, headers = {}) {
+      const answer = await pool.request({
+        method: method as 'GET',
+        path,
+        headers:
+          body === undefined
+            ? { ...headers, authorization }
+            : { ...headers, authorization, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: answer.statusCode, text: await answer.body.text() };
+    },
+    close: () => pool.close(),
+  };
 }
