@@ -51,8 +51,14 @@ describe('Provisioning recovers from crashes and lost jobs', () => {
     const slugs = await onboard(5, 'flush');
     const redis = new Redis(REDIS_URL);
     try {
-      const before = await redis.keys(`${stack.env.QUEUE_PREFIX}:provisioning:*`);
-      expect(before.length).toBeGreaterThan(0);
+      // The 202 does not wait for Redis: the five jobs follow within the enqueue window.
+      const ids = await Promise.all(slugs.map(async (slug) => (await stack.api('GET', `/v1/tenants/${slug}`)).body.id));
+      const jobKeys = ids.map((id) => `${stack.env.QUEUE_PREFIX}:provisioning:tenant-${id}-g1`);
+      const deadline = Date.now() + 5_000;
+      while ((await redis.exists(...jobKeys)) < jobKeys.length && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(await redis.exists(...jobKeys)).toBe(jobKeys.length);
       await redis.flushall();
       expect(await redis.keys(`${stack.env.QUEUE_PREFIX}:provisioning:*`)).toHaveLength(0);
     } finally {

@@ -251,6 +251,9 @@ try {
   console.error(stack.logs.slice(-30).join('\n'));
   throw error;
 } finally {
-  await admin.close();
-  await stack.stop();
+  try {
+    await admin.close();
+  } finally {
+    await stack.stop();
+  }
 }

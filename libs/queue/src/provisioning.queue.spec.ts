@@ -3,23 +3,28 @@ import { Queue } from 'bullmq';
 import type { PlatformConfig } from '@platform/config';
 import { PROVISIONING_QUEUE, provisioningJobId } from './provisioning-job.contract.js';
 import { ProvisioningQueue } from './provisioning.queue.js';
+import { createRedis } from './redis-connection.js';
 
-// Real Redis (127.0.0.1:6379), a prefix of its own per test.
+// Real Redis (REDIS_URL, else 127.0.0.1:6379), a prefix of its own per test.
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
 function configWith(prefix: string, enqueueWindowMs: number): PlatformConfig {
   return {
-    redis: { url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', prefix },
+    redis: { url: REDIS_URL, prefix },
     provisioner: { enqueueWindowMs, maxAttempts: 3, backoffMs: 100 },
   } as unknown as PlatformConfig;
 }
 
 async function jobIdsUnder(prefix: string): Promise<string[]> {
-  const reader = new Queue(PROVISIONING_QUEUE, { connection: { host: '127.0.0.1', port: 6379 }, prefix });
+  const connection = createRedis(REDIS_URL, 'worker');
+  const reader = new Queue(PROVISIONING_QUEUE, { connection, prefix });
   try {
     const jobs = await reader.getJobs(['waiting', 'prioritized', 'delayed']);
     return jobs.map((job) => job.id!).sort();
   } finally {
     await reader.obliterate({ force: true });
     await reader.close();
+    connection.disconnect();
   }
 }
 

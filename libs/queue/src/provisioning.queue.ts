@@ -66,7 +66,7 @@ export class ProvisioningQueue implements OnModuleDestroy {
   private send(): void {
     const sent = this.flush();
     this.sending.add(sent);
-    void sent.finally(() => this.sending.delete(sent));
+    void sent.catch(() => undefined).finally(() => this.sending.delete(sent));
   }
 
   private async flush(): Promise<void> {
@@ -92,7 +92,9 @@ export class ProvisioningQueue implements OnModuleDestroy {
     } catch (error) {
       queued = false;
       const ids = batch.map((job) => job.jobId).join(', ');
-      this.logger.warn(`Could not enqueue ${ids} (the reconciler will retry): ${(error as Error).message}`);
+      this.logger.warn(
+        `Could not enqueue ${ids} (the reconciler will retry): ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
     for (const job of batch) job.settle({ jobId: job.jobId, queued });
   }

@@ -13,10 +13,11 @@ export type Release = () => void;
 /**
  * A local grant is worth about this much of the tenant's rate, so a replica asks Redis at most
  * ~20 times a second per busy tenant, and a grant it cannot use is dropped after GRANT_TTL_MS.
- * A grant is topped up once in the second half of its life even when plenty is left: at 250 ms
- * that cost a replica ~1,600 tenant refills a second for 200 tenants at 50 calls/s each (its Redis
- * calls were 4% of the edge's CPU per request, and Redis's own CPU per request 5× that of one
- * tenant); at 1 s it is a quarter of that. Held tokens stay bounded by one grant either way.
+ * A grant of PREFETCH_MIN_BATCH tokens or more (rates from 160/s) is topped up in the second half of
+ * its life even when plenty is left: at 250 ms that cost a replica ~1,600 tenant refills a second
+ * for 200 tenants at 50 calls/s each (the limiter and its Redis calls were 4% of the edge's CPU per
+ * request, and Redis's own CPU per request 5× that of one tenant); at 1 s it is a quarter of that.
+ * Held tokens stay bounded by one grant either way.
  */
 const BATCH_WINDOW_MS = 50;
 const GRANT_TTL_MS = 1_000;
@@ -24,9 +25,10 @@ const REDIS_TIMEOUT_MS = 200;
 /**
  * Refills ahead of need wait this long for others, so that busy tenants' refills share one Redis
  * call: without it, 200 busy tenants cost a replica ~800 Redis calls a second against ~4 for one.
- * Well inside the half a grant has left when its top-up is queued.
+ * Short, because a top-up is also queued when half the grant's tokens are left: at the tenant's full
+ * rate that half lasts 25 ms.
  */
-const PREFETCH_GATHER_MS = 25;
+const PREFETCH_GATHER_MS = 10;
 // Small batches are taken when needed: a prefetched token of a slow tenant would mostly expire unused.
 const PREFETCH_MIN_BATCH = 8;
 const LIMITS_CACHE_MS = 5_000;
@@ -127,20 +129,13 @@ export class TenantCallLimiter implements OnModuleDestroy {
     const limits = await this.limitsCache.get(tenantId);
     if (!limits) throw new DomainError('TenantNotFound', 'No tenant is served on this host');
     const allowance = this.allowanceOf(tenantId, limits);
-    if (allowance.inFlight >= this.maxInFlight) {
-      throw new DomainError('TooManyConcurrentRequests', `At most ${this.maxInFlight} calls of a tenant in flight`, {
-        limit: limits.requestsPerSecond,
-        remaining: 0,
-        resetSeconds: 1,
-        retryAfterSeconds: 1,
-        maxInFlight: this.maxInFlight,
-      });
-    }
     // Concurrent callers wait for one grant sized for all of them; Redis is asked again only while
     // its bucket still had tokens, so this ends once every waiter is served or the bucket is empty.
     allowance.waiting += 1;
     try {
       for (;;) {
+        // Checked again after every wait: callers that arrived together must not all be admitted.
+        if (allowance.inFlight >= this.maxInFlight) throw this.tooManyInFlight(limits);
         if (this.takeLocal(tenantId, allowance)) return this.hold(allowance);
         if (Date.now() < allowance.emptyUntil) break;
         await this.refill(tenantId, allowance);
@@ -154,6 +149,16 @@ export class TenantCallLimiter implements OnModuleDestroy {
       remaining: 0,
       resetSeconds: retryAfterSeconds,
       retryAfterSeconds,
+    });
+  }
+
+  private tooManyInFlight(limits: TenantLimits): DomainError {
+    return new DomainError('TooManyConcurrentRequests', `At most ${this.maxInFlight} calls of a tenant in flight`, {
+      limit: limits.requestsPerSecond,
+      remaining: 0,
+      resetSeconds: 1,
+      retryAfterSeconds: 1,
+      maxInFlight: this.maxInFlight,
     });
   }
 
