@@ -25,10 +25,11 @@ const REDIS_TIMEOUT_MS = 200;
 /**
  * Refills ahead of need wait this long for others, so that busy tenants' refills share one Redis
  * call: without it, 200 busy tenants cost a replica ~800 Redis calls a second against ~4 for one.
- * Short, because a top-up is also queued when half the grant's tokens are left: at the tenant's full
- * rate that half lasts 25 ms.
+ * A grant in its second half still has 500 ms to live; one with half its tokens left has 25 ms of
+ * calls at the tenant's full rate, so its top-up waits less.
  */
-const PREFETCH_GATHER_MS = 10;
+const PREFETCH_GATHER_MS = 25;
+const RUNNING_LOW_GATHER_MS = 10;
 // Small batches are taken when needed: a prefetched token of a slow tenant would mostly expire unused.
 const PREFETCH_MIN_BATCH = 8;
 const LIMITS_CACHE_MS = 5_000;
@@ -99,6 +100,7 @@ export class TenantCallLimiter implements OnModuleDestroy {
   /** Tenants whose refill ahead of need waits for the next shared Redis call. */
   private readonly prefetches = new Map<string, TenantAllowance>();
   private prefetchTimer: NodeJS.Timeout | undefined;
+  private prefetchDueAt = 0;
   private lastOutageLog = 0;
 
   constructor(
@@ -182,29 +184,36 @@ export class TenantCallLimiter implements OnModuleDestroy {
     allowance.tokens -= 1;
     // Topped up while the grant is still good (its second half, or half of it used), so a busy tenant's
     // calls keep being admitted from memory instead of finding the grant expired and waiting for Redis.
-    const running = allowance.tokens < allowance.batch / 2 || allowance.grantExpiresAt - now < GRANT_TTL_MS / 2;
-    if (allowance.batch >= PREFETCH_MIN_BATCH && running && !allowance.refilling) {
-      this.prefetch(tenantId, allowance);
+    const runningLow = allowance.tokens < allowance.batch / 2;
+    const ageing = allowance.grantExpiresAt - now < GRANT_TTL_MS / 2;
+    if (allowance.batch >= PREFETCH_MIN_BATCH && (runningLow || ageing) && !allowance.refilling) {
+      this.prefetch(tenantId, allowance, runningLow ? RUNNING_LOW_GATHER_MS : PREFETCH_GATHER_MS);
     }
     return true;
   }
 
-  /** Queues a refill ahead of need; those queued within PREFETCH_GATHER_MS go to Redis in one call. */
-  private prefetch(tenantId: string, allowance: TenantAllowance): void {
+  /** Queues a refill ahead of need, sent within `withinMs` together with every other one queued. */
+  private prefetch(tenantId: string, allowance: TenantAllowance, withinMs: number): void {
     this.prefetches.set(tenantId, allowance);
-    this.prefetchTimer ??= setTimeout(() => {
-      this.prefetchTimer = undefined;
-      // A tenant whose caller meanwhile had to wait for a refill of its own is not asked twice.
-      const due = [...this.prefetches].filter(([, queued]) => !queued.refilling);
-      this.prefetches.clear();
-      if (due.length === 0) return;
-      const taken = this.takeTokens(due).catch((error: unknown) => this.logOutage(error));
-      for (const [, queued] of due) {
-        queued.refilling = taken.finally(() => {
-          queued.refilling = undefined;
-        });
-      }
-    }, PREFETCH_GATHER_MS);
+    const dueAt = Date.now() + withinMs;
+    if (this.prefetchTimer && this.prefetchDueAt <= dueAt) return;
+    clearTimeout(this.prefetchTimer);
+    this.prefetchDueAt = dueAt;
+    this.prefetchTimer = setTimeout(() => this.sendPrefetches(), withinMs);
+  }
+
+  private sendPrefetches(): void {
+    this.prefetchTimer = undefined;
+    // A tenant whose caller meanwhile had to wait for a refill of its own is not asked twice.
+    const due = [...this.prefetches].filter(([, queued]) => !queued.refilling);
+    this.prefetches.clear();
+    if (due.length === 0) return;
+    const taken = this.takeTokens(due).catch((error: unknown) => this.logOutage(error));
+    for (const [, queued] of due) {
+      queued.refilling = taken.finally(() => {
+        queued.refilling = undefined;
+      });
+    }
   }
 
   private hold(allowance: TenantAllowance): Release {
